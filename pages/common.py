@@ -1,0 +1,213 @@
+"""What every page shares: the book, the sidebar filters, cached queries, translation, downloads.
+
+The only cached entry to the database is `fetch`: a bounded `cache_data` keyed by the book, the
+query (with its SQL text), and the bound parameters; it runs on a cursor of the book's connection.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import sys
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from monitor import db, metrics
+from monitor.book import Book, open_book
+from monitor.definitions import load_definitions
+from monitor.errors import UserError
+from monitor.i18n import t
+from monitor.metrics import Scope
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "sample_data" / "sample_book.parquet"
+# metric function -> the SQL file it runs (its text is part of the cache key)
+QUERIES = {"overdue_by_month": "metrics/overdue_by_month", "bucket_balance": "metrics/bucket_balance",
+           "transition_matrix": "metrics/transition_matrix", "roll_cure": "metrics/roll_cure",
+           "flow_rates": "metrics/flow_rates", "vintage": "metrics/vintage"}
+FILTER_DIMS = ("product", "region", "channel")
+
+
+# --- source and book ---------------------------------------------------------------------------
+def source() -> str:
+    """The data the app shows: `-- --data PATH`, else $MONITOR_DATA, else the sample book."""
+    ap = argparse.ArgumentParser(add_help=False)
+    ap.add_argument("--data")
+    args, _ = ap.parse_known_args(sys.argv[1:])
+    return args.data or os.environ.get("MONITOR_DATA") or str(SAMPLE)
+
+
+def _stamp(path: str) -> float:
+    p = Path(path)
+    return max((f.stat().st_mtime for f in p.rglob("*")), default=0.0) if p.is_dir() else (
+        p.stat().st_mtime if p.exists() else 0.0)
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _load(path: str, stamp: float) -> Book:
+    """Load, validate and build the cubes once per source version; then seal the connection."""
+    book = open_book(path)
+    # Once loaded, the query connection may not touch local files nor change its settings.
+    book.con.execute("set enable_external_access = false")
+    book.con.execute("set lock_configuration = true")
+    return book
+
+
+def book() -> Book:
+    """The current book, or a plain message (never a traceback) and a stop."""
+    path = source()
+    try:
+        with st.spinner(tr("Loading {path} …", path=Path(path).name)):
+            return _load(path, _stamp(path))
+    except UserError as e:
+        st.error(f"**{tr('The data could not be loaded')}**\n\n" + e.message(lang()).replace("\n", "\n\n"))
+        st.stop()
+
+
+def book_token() -> tuple[str, float]:
+    path = source()
+    return path, _stamp(path)
+
+
+# --- language ----------------------------------------------------------------------------------
+def lang() -> str:
+    return st.session_state.get("lang") or "zh"
+
+
+def tr(text: str, **kw) -> str:
+    return t(text, lang(), **kw)
+
+
+# --- cached queries ----------------------------------------------------------------------------
+@st.cache_data(ttl=3600, max_entries=512, show_spinner=False)
+def _fetch(token: tuple[str, float], fn: str, sql_hash: str, scope: Scope | None,
+           kwargs: tuple) -> pd.DataFrame:
+    con = _load(*token).con.cursor()  # a cursor per call: DuckDB connections are not thread-safe
+    try:
+        if fn in QUERIES:
+            return getattr(metrics, fn)(con, scope, **dict(kwargs))
+        return db.run(con, fn, **dict(kwargs))
+    finally:
+        con.close()
+
+
+def _hash(name: str) -> str:
+    return hashlib.sha1(db.sql_text(name).encode()).hexdigest()
+
+
+def fetch(fn: str, scope: Scope | None = None, **kwargs) -> pd.DataFrame:
+    """A metric (`fetch("overdue_by_month", scope, group_by="product")`) or a SQL file under
+    queries/ (`fetch("ui/dimension_values")`), cached per book and parameters."""
+    name = QUERIES.get(fn, fn)
+    frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in kwargs.items()))
+    return _fetch(book_token(), fn, _hash(name), scope, frozen)
+
+
+# --- sidebar filters ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class View:
+    """The sidebar's state: the scope every query honours, and what the book offers."""
+
+    scope: Scope
+    months: tuple[date, ...]  # every month in the book
+    columns: tuple[str, ...]  # optional DESIGN columns present
+
+    @property
+    def month(self) -> date:
+        """The month the page reports on: the end of the selected range."""
+        return self.scope.to_month
+
+
+def _dim_values() -> dict[str, list[str]]:
+    df = fetch("ui/dimension_values")
+    return {d: g["value"].tolist() for d, g in df.groupby("dim", sort=False)}
+
+
+def _label(value: str) -> str:
+    return tr(value) if value in ("(none)", "all") else value
+
+
+def sidebar() -> View:
+    """Draw the shared filters (bound to the URL, so a copied link reproduces the view)."""
+    b = book()
+    defs = load_definitions()
+    all_months = tuple(metrics.months(b.con))
+    labels = [f"{m:%Y-%m}" for m in all_months]
+    values = _dim_values()
+    sb = st.sidebar
+    sb.markdown(f"### {tr('Filters')}")
+    if len(labels) > 1:
+        lo, hi = sb.select_slider(tr("Months"), options=labels, value=(labels[0], labels[-1]),
+                                  key="months", bind="query-params")
+    else:
+        lo = hi = labels[0]
+        sb.caption(f"{tr('Months')}: {labels[0]}")
+    chosen = {}
+    for dim in FILTER_DIMS:
+        opts = values.get(dim, [])
+        if dim in b.columns or dim == "product" and len(opts) > 1:
+            chosen[dim] = tuple(sb.multiselect(tr(dim.capitalize()), opts, key=dim,
+                                               bind="query-params", placeholder=tr("All"),
+                                               format_func=_label)) or None
+    seg_dims = ["all"] + [d for d in metrics.SEG_DIMS[1:] if d in b.columns]
+    seg = sb.selectbox(tr("Segment"), seg_dims, key="seg", bind="query-params",
+                       format_func=lambda d: tr("None") if d == "all" else tr(d))
+    seg_values = None
+    if seg != "all":
+        seg_values = tuple(sb.multiselect(tr("Segment values"), values.get(seg, []), key="segv",
+                                          bind="query-params", placeholder=tr("All"),
+                                          format_func=_label)) or None
+    scheme = sb.selectbox(tr("Bucket scheme"), list(defs.schemes), key="scheme",
+                          bind="query-params", format_func=lambda k: defs.schemes[k].label(lang()))
+    sb.caption(tr("Copy this page's URL to share the view."))
+    scope = Scope(scheme=scheme, from_month=all_months[labels.index(lo)],
+                  to_month=all_months[labels.index(hi)], products=chosen.get("product"),
+                  regions=chosen.get("region"), channels=chosen.get("channel"),
+                  seg_dim=seg, seg_values=seg_values)
+    return View(scope, all_months, tuple(b.columns))
+
+
+def view() -> View:
+    """The view the entry file's sidebar built for this run."""
+    return st.session_state["_view"]
+
+
+def scheme_label(scope: Scope) -> str:
+    return load_definitions().scheme(scope.scheme).label(lang())
+
+
+# --- output helpers ----------------------------------------------------------------------------
+def filters_text(scope: Scope) -> str:
+    """The active filters in one line, for captions, file names and export headers."""
+    parts = [f"{scope.from_month:%Y-%m}…{scope.to_month:%Y-%m}", scheme_label(scope)]
+    for name, vals in (("product", scope.products), ("region", scope.regions),
+                       ("channel", scope.channels)):
+        if vals:
+            parts.append(f"{tr(name)}={'+'.join(vals)}")
+    if scope.seg_dim != "all":
+        parts.append(f"{tr(scope.seg_dim)}={'+'.join(scope.seg_values or [tr('All')])}")
+    return " | ".join(parts)
+
+
+def chart(fig, key: str) -> None:
+    st.plotly_chart(fig, key=key, width="stretch",
+                    config={"displaylogo": False, "toImageButtonOptions": {"format": "svg"}})
+
+
+def download(df: pd.DataFrame, name: str, key: str) -> None:
+    """A CSV download whose first lines state the source and the active filters."""
+    scope = view().scope
+    head = f"# {tr('Loan Portfolio Monitor')}: {name}\n# {tr('Data source')}: {source()}\n" \
+           f"# {tr('Filters')}: {filters_text(scope)}\n"
+    safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in
+                   f"{name}_{scope.from_month:%Y%m}-{scope.to_month:%Y%m}_{scope.scheme}")
+    st.download_button(tr("Download CSV"), (head + df.to_csv(index=False)).encode("utf-8-sig"),
+                       file_name=f"{safe}.csv", mime="text/csv", key=key)
+
+
+def no_data(message: str = "No data in the selected filters.") -> None:
+    st.info(tr(message))

@@ -1,0 +1,55 @@
+"""Overdue trends: the overdue rate over time at any level, and the overdue balance and amount by bucket."""
+import streamlit as st
+
+from monitor.charts.base import subtitle
+from monitor.charts.trends import bucket_stack, rate_lines
+from pages import common as ui
+
+v = ui.view()
+scope, tr = v.scope, ui.tr
+levels = list(ui.load_definitions().scheme(scope.scheme).levels)
+st.title(tr("Overdue trends"))
+
+c1, c2, c3, c4 = st.columns([1.4, 1, 1, 1.4])
+level = c1.segmented_control(tr("Level"), levels, default=levels[1], key="trends_level",
+                             required=True, persist_state="session")
+basis = c2.segmented_control(tr("Basis"), ["balance", "count"], default="balance",
+                             key="trends_basis", required=True, persist_state="session",
+                             format_func=lambda b: tr("by " + b))
+mode = c3.segmented_control(" ", ["coincident", "lagged"], default="coincident",
+                            key="trends_mode", required=True, persist_state="session",
+                            format_func=tr, label_visibility="hidden")
+group_opts = ["none", "product"] + [d for d in ("region", "channel") if d in v.columns] + (
+    ["segment"] if scope.seg_dim != "all" else [])
+group_by = c4.selectbox(tr("Group by"), group_opts, key="trends_group", persist_state="session",
+                        format_func=lambda g: tr("None") if g == "none" else
+                        tr(scope.seg_dim) if g == "segment" else tr(g))
+
+rates = ui.fetch("overdue_by_month", scope, group_by=group_by)
+value = {("balance", "coincident"): "rate", ("count", "coincident"): "count_rate",
+         ("balance", "lagged"): "lagged_rate", ("count", "lagged"): "lagged_count_rate"}[(basis, mode)]
+sub = subtitle(level, tr("by " + basis), tr(mode), ui.scheme_label(scope))
+shown = rates[rates["level"] == level]
+ui.chart(rate_lines(shown, value, f"{level} {tr('Overdue rate')}", sub, ui.lang()), "trends_rate")
+if mode == "lagged":
+    st.caption(tr("Lagged: level-L exposure over the total exposure k months earlier (k = bucket index of L)."))
+
+buckets = ui.fetch("bucket_balance", scope, group_by="none")
+left, right = st.columns(2)
+with left:
+    ui.chart(bucket_stack(buckets, "exposure", tr("Overdue balance by bucket"),
+                          subtitle(tr("exposure of loans in M1 and worse"), ui.scheme_label(scope)),
+                          ui.lang()), "trends_balance")
+with right:
+    if "overdue_amount" in v.columns:
+        ui.chart(bucket_stack(buckets, "overdue_amount", tr("Overdue amount by bucket"),
+                              subtitle(tr("past-due part (overdue_amount)"), ui.scheme_label(scope)),
+                              ui.lang()), "trends_amount")
+    else:
+        st.info(tr("The data has no overdue_amount column, so the overdue amount cannot be shown."))
+
+st.subheader(tr("Rates by month"))
+table = shown.pivot_table(index="snapshot_month", columns="grp", values=value, sort=False)
+table.index = table.index.strftime("%Y-%m")
+st.dataframe(table.style.format("{:.2%}", na_rep="—"), width="stretch")
+ui.download(shown, f"overdue_rate_{level}", key="trends_csv")
