@@ -32,7 +32,10 @@ def generate(a: argparse.Namespace) -> int:
     from .generator import write_book
     if a.loans <= 0 or a.months <= 0:
         raise UserError("--loans and --months must be positive")
-    stats = write_book(a.out, loans=a.loans, months=a.months, start=a.start, seed=a.seed)
+    try:
+        stats = write_book(a.out, loans=a.loans, months=a.months, start=a.start, seed=a.seed)
+    except ValueError as e:  # a bad --start and the like
+        raise UserError(str(e)) from None
     sys.stderr.write(f"wrote {a.out}: {stats['rows']:,} rows, {stats['loans']:,} loans, "
                      f"{stats['months']} months in {stats['seconds']:.1f}s\n")
     return 0
@@ -126,3 +129,41 @@ def vintage(a: argparse.Namespace) -> int:
     book = open_book(a.data)
     emit(vintage_records(book.con, a.scheme, a.level), a.format)
     return 0
+
+
+# --- check ---------------------------------------------------------------------------------------
+RULES_SAMPLE = SAMPLE.with_name("rules.toml")
+
+
+@parser("check", "Evaluate the threshold rules for a month; exit 1 when a breach is at or above --fail-on.")
+def _check_args(p: argparse.ArgumentParser) -> None:
+    data_arg(p)
+    p.add_argument("--rules", default=str(RULES_SAMPLE), help="rules TOML file (default: the sample rules)")
+    p.add_argument("--month", help="month to check, YYYY-MM (default: the latest in the book)")
+    p.add_argument("--fail-on", choices=["warn", "critical"], default="critical",
+                   help="lowest severity that makes the exit code 1 (default: %(default)s)")
+    p.add_argument("--format", choices=["json", "table"], default="json")
+    _scheme_arg(p)
+
+
+@command("check")
+def check(a: argparse.Namespace) -> int:
+    from .alerts import breaches_in, evaluate
+    from .book import open_book
+    from .records import check_month, month_text, num, parse_month
+    from .rules import load_rules
+    rules = load_rules(a.rules)  # a bad rules file exits 2 before any data is read
+    month = parse_month(a.month)
+    book = open_book(a.data)
+    check_month(book.con, month)
+    month = month or book.report.last_month
+    df, skipped = evaluate(book.con, rules, a.scheme)
+    for note in skipped:
+        sys.stderr.write(f"note: rule {note}\n")
+    found = breaches_in(df, month)
+    records = [{"month": month_text(r.month), "rule": r.rule, "scope": r.scope, "metric": r.metric,
+                "value": num(r.value), "limit": num(r.limit), "severity": r.severity, "message": r.message}
+               for r in found.itertuples()]
+    emit(records, a.format)
+    failing = {"warn": {"warn", "critical"}, "critical": {"critical"}}[a.fail_on]
+    return 1 if any(r["severity"] in failing for r in records) else 0
