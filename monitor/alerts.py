@@ -119,7 +119,8 @@ def evaluate_series(rule: Rule, series: pd.Series) -> list[dict]:
         if rule.kind == "level":
             hit = _severity(v, rule)
         elif rule.kind == "rising":
-            run = run + 1 if prev is not None and v > prev else 0
+            step = (v - prev) * (10_000 if rule.metric != "overdue_amount" else 1) if prev is not None else None
+            run = run + 1 if step is not None and step > 0 and step >= rule.min_step else 0
             hit = _severity(run, rule, magnitude=True) if run else None
             detail = {"run": run, "from": months[i - run] if run else month}
         elif rule.kind == "change" and prev is not None:

@@ -28,6 +28,9 @@ def emit(obj, fmt: str = "json", out=None) -> None:
         out.write(json.dumps(obj, ensure_ascii=False, indent=1) + "\n")
         return
     import pandas as pd
+    if len(obj) == 0:
+        out.write("(no rows)\n")
+        return
     df = obj if isinstance(obj, pd.DataFrame) else pd.json_normalize(obj, sep=".")
     if fmt == "csv":
         df.to_csv(out, index=False)

@@ -67,9 +67,9 @@ def new_connection(path: str | None = None, read_only: bool = False) -> duckdb.D
                                          str(Path(tempfile.gettempdir()) / "monitor_duckdb")),
         "threads": int(os.environ.get("MONITOR_THREADS", os.cpu_count() or 2)),
     }
-    if read_only:
-        return duckdb.connect(path, read_only=True, config=config)
-    return duckdb.connect(path or ":memory:", config=config)
+    con = duckdb.connect(path or ":memory:", read_only=read_only, config=config)
+    con.execute("set enable_progress_bar = false")  # a CLI's stderr is for messages only
+    return con
 
 
 def install_definitions(con: duckdb.DuckDBPyConnection, defs: Definitions | None = None) -> None:

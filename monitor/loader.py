@@ -210,7 +210,8 @@ def load(path: str, mapping: dict[str, str] | None = None,
          defs: Definitions | None = None) -> tuple[duckdb.DuckDBPyConnection, LoadReport]:
     """Load and validate a source into a new connection holding `loan_snapshots`.
 
-    Raises LoadError (nothing loaded, one Issue per problem) or UserError (unreadable source).
+    Raises LoadError (nothing loaded, one Issue per problem, an unreadable or empty file too)
+    or UserError (no file or folder at `path`).
     """
     t0 = time.perf_counter()
     con = db.new_connection()

@@ -44,6 +44,7 @@ class Rule:
     unit: str = "bp"  # change rules: "bp" (absolute, in basis points of a rate) or "relative"
     window: int = 12  # outlier rules: trailing months
     min_history: int = 6  # outlier rules: months needed before the rule can fire
+    min_step: float = 0.0  # rising rules: the smallest monthly rise that counts (bp for rates)
     enabled: bool = True
     extra: dict = field(default_factory=dict, compare=False)
 
@@ -171,6 +172,7 @@ def parse_rule(raw: dict, index: int, source: str = "rules") -> Rule:
         lagged=bool(raw.get("lagged", False)), bucket=bucket, mob=int(mob),
         scope=tuple((k, str(v)) for k, v in scope_raw.items()), direction=direction, warn=warn,
         critical=critical, unit=unit, window=window, min_history=int(raw.get("min_history", 6)),
+        min_step=float(raw.get("min_step", 0.0)),
         enabled=bool(raw.get("enabled", True)),
         extra={k: v for k, v in raw.items() if k not in known})
 

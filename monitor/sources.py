@@ -13,7 +13,7 @@ from pathlib import Path
 
 import duckdb
 
-from .errors import UserError
+from .errors import Issue, LoadError, UserError
 
 CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 PARQUET_SUFFIXES = {".parquet", ".pq", ".parq"}
@@ -42,6 +42,11 @@ def _fail(path: str, en: str, zh: str) -> UserError:
     return UserError(f"{path}: {en}", f"{path}：{zh}")
 
 
+def _refuse(path: str, code: str, en: str, zh: str) -> LoadError:
+    """A source that exists but cannot be read: a refused load like any other (DESIGN §1)."""
+    return LoadError(path, [Issue(code, None, 0, (), f"{path}: {en}", f"{path}：{zh}")])
+
+
 def detect_kind(path: str) -> str:
     p = Path(path)
     if not p.exists():
@@ -49,15 +54,16 @@ def detect_kind(path: str) -> str:
                     "文件不存在。请检查 --data（或 MONITOR_DATA）给出的路径。")
     if p.is_dir():
         if not any(p.rglob("*.parquet")):
-            raise _fail(path, "the folder holds no .parquet files. Point --data at a CSV, a Parquet "
-                        "file, a folder of Parquet files or a DuckDB file.",
-                        "该文件夹中没有 .parquet 文件。请指定 CSV、Parquet 文件、Parquet 文件夹或 DuckDB 文件。")
+            raise _refuse(path, "unreadable", "the folder holds no .parquet files. Point --data at "
+                          "a CSV, a Parquet file, a folder of Parquet files or a DuckDB file.",
+                          "该文件夹中没有 .parquet 文件。请指定 CSV、Parquet 文件、Parquet 文件夹或 DuckDB 文件。")
         return "parquet_dir"
     if not os.access(p, os.R_OK):
-        raise _fail(path, "the file cannot be read (permission denied).", "无权限读取该文件。")
+        raise _refuse(path, "unreadable", "the file cannot be read (permission denied).",
+                      "无权限读取该文件。")
     if p.stat().st_size == 0:
-        raise _fail(path, "the file is empty (0 bytes). Export the snapshot again.",
-                    "文件为空（0 字节）。请重新导出快照数据。")
+        raise _refuse(path, "empty_file", "the file is empty (0 bytes). Export the snapshot again.",
+                      "文件为空（0 字节）。请重新导出快照数据。")
     suffix = p.suffix.lower()
     with open(p, "rb") as fh:
         head = fh.read(16)
@@ -84,8 +90,9 @@ def _csv_encoding(path: Path) -> str:
             return enc
         except UnicodeDecodeError:
             continue
-    raise _fail(str(path), "the file is neither UTF-8 nor GBK/GB18030 text. Save it as UTF-8 CSV.",
-                "文件既不是 UTF-8 也不是 GBK/GB18030 编码。请另存为 UTF-8 编码的 CSV。")
+    raise _refuse(str(path), "unreadable",
+                  "the file is neither UTF-8 nor GBK/GB18030 text. Save it as UTF-8 CSV.",
+                  "文件既不是 UTF-8 也不是 GBK/GB18030 编码。请另存为 UTF-8 编码的 CSV。")
 
 
 def _transcode(path: Path, encoding: str) -> Path:
@@ -137,8 +144,8 @@ def open_source(con: duckdb.DuckDBPyConnection, path: str) -> Source:
         raise
     except (duckdb.Error, OSError, UnicodeError) as e:
         first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-        raise _fail(path, f"cannot read it as {kind.replace('_', ' ')}: {first}",
-                    f"无法按 {kind} 读取：{first}") from None
+        raise _refuse(path, "unreadable", f"cannot read it as {kind.replace('_', ' ')}: {first}",
+                      f"无法按 {kind} 读取：{first}") from None
     finally:
         if temp is not None:
             temp.unlink(missing_ok=True)
@@ -156,9 +163,9 @@ def _attach_duckdb(con: duckdb.DuckDBPyConnection, p: Path) -> str:
         table = tables[0]
     else:
         listed = ", ".join(tables) or "none"
-        raise _fail(str(p), f"the DuckDB file must hold a table named {PREFERRED_TABLE} "
-                    f"(or exactly one table); it has: {listed}.",
-                    f"DuckDB 文件中必须有名为 {PREFERRED_TABLE} 的表（或只有一张表）；现有：{listed}。")
+        raise _refuse(str(p), "unreadable", f"the DuckDB file must hold a table named "
+                      f"{PREFERRED_TABLE} (or exactly one table); it has: {listed}.",
+                      f"DuckDB 文件中必须有名为 {PREFERRED_TABLE} 的表（或只有一张表）；现有：{listed}。")
     # The table name is taken from the file's own catalog (allow-list), quoted as an identifier.
     ident = '"' + table.replace('"', '""') + '"'
     con.execute(f"create or replace temp view source_raw as "

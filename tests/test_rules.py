@@ -61,6 +61,13 @@ def test_rising_counts_consecutive_rises_from_the_series_start():
     assert found[1]["run"] == 4 and found[1]["from"] == date(2024, 1, 1)
 
 
+def test_rising_min_step_ignores_tiny_rises():
+    r = rule(kind="rising", warn=3, min_step=5)
+    # +10 bp, +2 bp (too small: the run restarts), +10, +10, +10 -> 3 qualifying rises at 2024-06
+    found = evaluate_series(r, series(0.0200, 0.0210, 0.0212, 0.0222, 0.0232, 0.0242))
+    assert months_sev(found) == [("2024-06", "warn", 3)]
+
+
 def test_rising_needs_consecutive_calendar_months():
     r = rule(kind="rising", warn=2)
     s = pd.Series([0.01, 0.02, 0.03], index=[date(2024, 1, 1), date(2024, 2, 1), date(2024, 4, 1)])
