@@ -18,9 +18,18 @@ PAGES = [
     ("pages/migration.py", "Bucket migration", "migration", ":material/swap_vert:"),
     ("pages/vintage.py", "Vintage", "vintage", ":material/stacked_line_chart:"),
     ("pages/segments.py", "Segments", "segments", ":material/groups:"),
+    ("pages/alerts.py", "Alerts", "alerts", ":material/notifications_active:"),
     ("pages/data.py", "Data", "data", ":material/database:"),
 ]
+if ui.login_enabled() and not st.user.is_logged_in:
+    # OIDC login (st.login) is on: nothing, not even the sidebar filters, before signing in
+    st.title(ui.tr("Loan Portfolio Monitor"))
+    st.button(ui.tr("Log in"), on_click=st.login, type="primary")
+    st.stop()
 nav = st.navigation([st.Page(path, title=ui.tr(title), url_path=url, icon=icon, default=i == 0)
                      for i, (path, title, url, icon) in enumerate(PAGES)])
 st.session_state["_view"] = ui.sidebar()
+if ui.login_enabled():
+    st.sidebar.caption(f"{st.user.get('email', '')}")
+    st.sidebar.button(ui.tr("Log out"), on_click=st.logout, key="logout")
 nav.run()

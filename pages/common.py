@@ -16,15 +16,18 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from monitor import db, metrics
+from monitor import access, db, metrics
+from monitor.alerts import evaluate
 from monitor.book import Book, open_book
 from monitor.definitions import load_definitions
 from monitor.errors import UserError
 from monitor.i18n import t
 from monitor.metrics import Scope
+from monitor.rules import Rule, RulesError, parse_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample_data" / "sample_book.parquet"
+RULES_SAMPLE = ROOT / "sample_data" / "rules.toml"
 # metric function -> the SQL file it runs (its text is part of the cache key)
 QUERIES = {"overdue_by_month": "metrics/overdue_by_month", "bucket_balance": "metrics/bucket_balance",
            "transition_matrix": "metrics/transition_matrix", "roll_cure": "metrics/roll_cure",
@@ -35,10 +38,7 @@ FILTER_DIMS = ("product", "region", "channel")
 # --- source and book ---------------------------------------------------------------------------
 def source() -> str:
     """The data the app shows: `-- --data PATH`, else $MONITOR_DATA, else the sample book."""
-    ap = argparse.ArgumentParser(add_help=False)
-    ap.add_argument("--data")
-    args, _ = ap.parse_known_args(sys.argv[1:])
-    return args.data or os.environ.get("MONITOR_DATA") or str(SAMPLE)
+    return _arg("data") or os.environ.get("MONITOR_DATA") or str(SAMPLE)
 
 
 def _stamp(path: str) -> float:
@@ -66,6 +66,13 @@ def book() -> Book:
     except UserError as e:
         st.error(f"**{tr('The data could not be loaded')}**\n\n" + e.message(lang()).replace("\n", "\n\n"))
         st.stop()
+
+
+def _arg(name: str) -> str | None:
+    ap = argparse.ArgumentParser(add_help=False)
+    ap.add_argument(f"--{name}")
+    args, _ = ap.parse_known_args(sys.argv[1:])
+    return getattr(args, name)
 
 
 def book_token() -> tuple[str, float]:
@@ -105,6 +112,67 @@ def fetch(fn: str, scope: Scope | None = None, **kwargs) -> pd.DataFrame:
     name = QUERIES.get(fn, fn)
     frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in kwargs.items()))
     return _fetch(book_token(), fn, _hash(name), scope, frozen)
+
+
+# --- rules and breaches ------------------------------------------------------------------------
+_LAST_GOOD: dict[str, str] = {}  # rules file -> the last text that validated (kept on a bad edit)
+
+
+def rules_path() -> Path:
+    """The rules file: `-- --rules PATH`, else $MONITOR_RULES, else the sample rules."""
+    return Path(_arg("rules") or os.environ.get("MONITOR_RULES") or RULES_SAMPLE)
+
+
+def rules_state() -> tuple[list[Rule], str, str | None]:
+    """(rules in force, their TOML text, the error of the file on disk if it is invalid).
+    A bad file never replaces the last good rules."""
+    path = rules_path()
+    try:
+        text = path.read_text(encoding="utf-8")
+        rules = parse_rules(text, str(path))
+        _LAST_GOOD[str(path)] = text
+        return rules, text, None
+    except (OSError, RulesError) as e:
+        message = e.message(lang()) if isinstance(e, RulesError) else f"{path}: {e}"
+        good = _LAST_GOOD.get(str(path))
+        return (parse_rules(good) if good else []), good or "", message
+
+
+def rules() -> list[Rule]:
+    return rules_state()[0]
+
+
+@st.cache_data(ttl=3600, max_entries=32, show_spinner=False)
+def _breaches(token: tuple[str, float], rules_text: str, scheme: str) -> pd.DataFrame:
+    con = _load(*token).con.cursor()
+    try:
+        return evaluate(con, parse_rules(rules_text), scheme)[0]
+    finally:
+        con.close()
+
+
+def breaches() -> pd.DataFrame:
+    """Every breach of the rules in force over the whole book, in the sidebar's scheme: one
+    evaluation per data load and rules change, shared by every chart, table and page."""
+    _, text, _ = rules_state()
+    return _breaches(book_token(), text, view().scope.scheme)
+
+
+# --- access -------------------------------------------------------------------------------------
+def login_enabled() -> bool:
+    """Login is on when .streamlit/secrets.toml configures [auth] for st.login (OIDC)."""
+    try:
+        return "auth" in st.secrets
+    except (FileNotFoundError, KeyError, st.errors.StreamlitSecretNotFoundError):
+        return False
+
+
+def can_edit() -> bool:
+    """Risk managers upload data and edit rules; executives only view (when login is on)."""
+    enabled = login_enabled()
+    signed_in = bool(enabled and st.user.is_logged_in)
+    email = st.user.get("email") if signed_in else None
+    return access.can_edit(enabled, signed_in, email, access.load_roles())
 
 
 # --- sidebar filters ---------------------------------------------------------------------------

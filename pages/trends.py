@@ -12,16 +12,16 @@ st.title(tr("Overdue trends"))
 
 c1, c2, c3, c4 = st.columns([1.4, 1, 1, 1.4])
 level = c1.segmented_control(tr("Level"), levels, default=levels[1], key="trends_level",
-                             required=True, persist_state="session")
+                             required=True, bind="query-params")
 basis = c2.segmented_control(tr("Basis"), ["balance", "count"], default="balance",
-                             key="trends_basis", required=True, persist_state="session",
+                             key="trends_basis", required=True, bind="query-params",
                              format_func=lambda b: tr("by " + b))
 mode = c3.segmented_control(" ", ["coincident", "lagged"], default="coincident",
-                            key="trends_mode", required=True, persist_state="session",
+                            key="trends_mode", required=True, bind="query-params",
                             format_func=tr, label_visibility="hidden")
 group_opts = ["none", "product"] + [d for d in ("region", "channel") if d in v.columns] + (
     ["segment"] if scope.seg_dim != "all" else [])
-group_by = c4.selectbox(tr("Group by"), group_opts, key="trends_group", persist_state="session",
+group_by = c4.selectbox(tr("Group by"), group_opts, key="trends_group", bind="query-params",
                         format_func=lambda g: tr("None") if g == "none" else
                         tr(scope.seg_dim) if g == "segment" else tr(g))
 

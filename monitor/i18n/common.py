@@ -72,4 +72,6 @@ ZH = {
     "immature": "未成熟",
     "(none)": "(未填写)",
     "Loading {path} …": "正在加载 {path} …",
+    "Log in": "登录",
+    "Log out": "退出登录",
 }
