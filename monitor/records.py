@@ -120,8 +120,9 @@ def vintage_records(con, scheme: str = "cn", level: str = "M2+") -> list[dict]:
     if level not in s.levels:
         raise UserError(f"--level {level!r}: use one of {', '.join(s.levels)}")
     if not con.execute("select count(*) from vintage_cohort").fetchone()[0]:
-        raise UserError("vintage needs the columns origination_month and principal; this source "
-                        "has no loans with both, so no cohort can be formed")
+        raise UserError("vintage needs the column origination_month (and principal for rates by "
+                        "balance); this source has no loan with an origination month, so no cohort "
+                        "can be formed")
     df = m.vintage(con, m.Scope(scheme=scheme), level)
     return [{
         "cohort": month_text(r.cohort),

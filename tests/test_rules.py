@@ -138,7 +138,8 @@ def test_parse_good_rule():
 
 @pytest.mark.parametrize("text, needle", [
     ('[[rule]]\nkind = "level"\nmetric = "overdue_rate"\nwarn = 0.1', "rule #1: field 'id': is missing"),
-    ('[[rule]]\nid = "a"\nkind = "level"\nmetric = "npl"\nwarn = 0.1', "rule #1 'a': field 'metric': unknown metric 'npl'"),
+    ('[[rule]]\nid = "a"\nkind = "level"\nmetric = "npl"\nwarn = 0.1',
+     "rule #1 'a': field 'metric': unknown metric 'npl'"),
     ('[[rule]]\nid = "a"\nkind = "level"\nmetric = "overdue_rate"\nwarn = 0.2\ncritical = 0.1',
      "rule #1 'a': field 'warn': 0.2 is above critical 0.1"),
     ('[[rule]]\nid = "a"\nkind = "sideways"\nmetric = "overdue_rate"\nwarn = 0.1', "field 'kind': unknown kind"),

@@ -1,7 +1,8 @@
 -- flow_rates.sql
 -- Aggregate flow rates (迁徙率): exposure in M(k+1) at t / exposure in M(k) at t-1, for
 -- consecutive calendar months both in the book. NULL when M(k) at t-1 held no exposure.
--- Grain: one row per (snapshot_month, grp, from_idx). Reads: monthly_grouped (macros.sql).
+-- Grain: one row per (snapshot_month, grp, from_idx). Reads: monthly_grouped (macros.sql),
+-- monthly_cube, scheme_band.
 -- Used by: monitor/metrics.py (migration), pages/migration.py, monitor/rules.py
 -- Params: $scheme VARCHAR, $from_month DATE, $to_month DATE, $group_by VARCHAR,
 --   $products VARCHAR[], $regions VARCHAR[], $channels VARCHAR[], $seg_dim VARCHAR,
@@ -32,14 +33,21 @@ steps as (
     inner join scheme_buckets as t
         on t.bucket_idx = f.bucket_idx + 1
 ),
+book_months as (
+    select distinct snapshot_month
+    from monthly_cube
+),
 month_pairs as (
+    -- every group held at t-1 or at t, for consecutive months both in the book (the pairs of
+    -- transition_cube): a group whose loans all left has flows of 0, a new one undefined flows
     select distinct
         cur.snapshot_month,
-        cur.grp
-    from buckets as cur
-    inner join buckets as prev
-        on prev.grp = cur.grp
-        and prev.snapshot_month = cast(cur.snapshot_month - interval 1 month as date)
+        b.grp
+    from book_months as cur
+    inner join book_months as prev
+        on prev.snapshot_month = cast(cur.snapshot_month - interval 1 month as date)
+    inner join buckets as b
+        on b.snapshot_month in (cur.snapshot_month, prev.snapshot_month)
     where cur.snapshot_month between $from_month and $to_month
 ),
 flows as (
