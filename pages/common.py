@@ -241,6 +241,13 @@ def sidebar() -> View:
 
 def view() -> View:
     """The view the entry file's sidebar built for this run."""
+    if "_view" not in st.session_state:
+        # Streamlit starts an app that has a pages/ folder in its legacy multipage mode until
+        # st.navigation has run once in the process; a first request straight to a page URL
+        # then runs the page without app.py. Switch the mode off and rerun through app.py.
+        from streamlit.runtime.pages_manager import PagesManager
+        PagesManager.uses_pages_directory = False
+        st.rerun()
     return st.session_state["_view"]
 
 

@@ -3,6 +3,8 @@ import streamlit as st
 
 from monitor.charts.base import subtitle
 from monitor.charts.trends import bucket_stack, rate_lines
+from monitor.rule_links import applicable, breach_points, thresholds
+from monitor.views_trends import breach_styler, rate_table
 from pages import common as ui
 
 v = ui.view()
@@ -30,7 +32,14 @@ value = {("balance", "coincident"): "rate", ("count", "coincident"): "count_rate
          ("balance", "lagged"): "lagged_rate", ("count", "lagged"): "lagged_count_rate"}[(basis, mode)]
 sub = subtitle(level, tr("by " + basis), tr(mode), ui.scheme_label(scope))
 shown = rates[rates["level"] == level]
-ui.chart(rate_lines(shown, value, f"{level} {tr('Overdue rate')}", sub, ui.lang()), "trends_rate")
+# the rules watching exactly this metric on a drawn line: their limits and breaching points
+rules = ui.rules()
+links = applicable(rules, scope, group_by, shown["grp"].unique(), metric="overdue_rate", level=level,
+                   basis=basis, lagged=mode == "lagged")
+points = breach_points(ui.breaches(), links, ui.lang())
+points = points[(points["x"].dt.date >= scope.from_month) & (points["x"].dt.date <= scope.to_month)]
+ui.chart(rate_lines(shown, value, f"{level} {tr('Overdue rate')}", sub, ui.lang(),
+                    thresholds=thresholds(rules, links, ui.lang()), breaches=points), "trends_rate")
 if mode == "lagged":
     st.caption(tr("Lagged: level-L exposure over the total exposure k months earlier (k = bucket index of L)."))
 
@@ -49,7 +58,5 @@ with right:
         st.info(tr("The data has no overdue_amount column, so the overdue amount cannot be shown."))
 
 st.subheader(tr("Rates by month"))
-table = shown.pivot_table(index="snapshot_month", columns="grp", values=value, sort=False)
-table.index = table.index.strftime("%Y-%m")
-st.dataframe(table.style.format("{:.2%}", na_rep="—"), width="stretch")
+st.dataframe(breach_styler(rate_table(shown, value, ui.lang()), points, ui.lang()), width="stretch")
 ui.download(shown, f"overdue_rate_{level}", key="trends_csv")

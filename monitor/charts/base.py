@@ -68,7 +68,9 @@ def add_thresholds(fig: go.Figure, thresholds, lang: str = "zh", yformat: str = 
             y=th["value"], line_dash="dash" if sev == "warn" else "solid", line_width=1.5,
             line_color=SEVERITY_COLORS[sev],
             annotation_text=f"{th.get('label') or t(sev, lang)} {th['value']:{yformat}}",
-            annotation_position="top left", annotation_font={"color": SEVERITY_COLORS[sev], "size": 11})
+            # critical above its line, warn below its line: the two labels never overlap
+            annotation_position="top right" if sev == "critical" else "bottom right",
+            annotation_font={"color": SEVERITY_COLORS[sev], "size": 11})
     return fig
 
 
@@ -98,3 +100,14 @@ def empty_figure(message: str, height: int = 260) -> go.Figure:
     fig.update_yaxes(visible=False)
     return themed(fig, "", height=height, legend=False)
 
+
+def money_scale(lang: str) -> tuple[float, str]:
+    """Axis unit for CNY amounts: 万元 in Chinese, plain yuan (with k/M ticks) in English."""
+    return (1e4, "万") if lang == "zh" else (1.0, "")
+
+
+def month_axis(fig: go.Figure, n_months: int) -> go.Figure:
+    """Readable month ticks: every month for short ranges, quarters or half-years for long ones."""
+    dtick = "M1" if n_months <= 8 else "M3" if n_months <= 30 else "M6"
+    fig.update_xaxes(tickformat="%Y-%m", dtick=dtick, tickangle=0)
+    return fig

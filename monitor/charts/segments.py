@@ -7,13 +7,14 @@ from plotly.subplots import make_subplots
 
 from ..i18n import t
 from .base import empty_figure, themed
+from .trends import rate_lines
 
 ABOVE_COLOR = "#C2410C"  # a value whose rate is above the scope's: it pulls the book up
 BELOW_COLOR = "#64748B"
 SHARE_COLOR = "#94A3B8"
 OVERDUE_SHARE_COLOR = "#EA580C"
 BOOK_COLOR = "#111827"
-HEAT_SCALE = [[0.0, "#FFF7ED"], [0.35, "#FDBA74"], [0.7, "#EA580C"], [1.0, "#7C2D12"]]
+HEAT_SCALE = [[0.0, "#FFF7ED"], [0.5, "#FDBA74"], [1.0, "#EA580C"]]  # dark text stays legible on every cell
 
 
 def _label(value: str, lang: str) -> str:
@@ -48,9 +49,10 @@ def rate_bars(table: pd.DataFrame, book: float | None, title: str, sub: str, lan
             y=names, x=table[col], orientation="h", marker_color=color, customdata=raw, name=label,
             hovertemplate=f"%{{y}}<br>{label}: %{{x:.2%}}<extra></extra>"), row=1, col=2)
     if book is not None:
-        fig.add_vline(x=book, line_dash="dash", line_color=BOOK_COLOR, line_width=1.5, row=1, col=1)
+        fig.add_vline(x=book, line_dash="dash", line_color=BOOK_COLOR, line_width=1.5, layer="below",
+                      row=1, col=1)
         fig.add_annotation(x=book, y=1.0, xref="x", yref="paper", yanchor="bottom", showarrow=False,
-                           text=f"{t('Scope', lang)} {book:.2%}",
+                           text=f"{t('Whole scope', lang)} {book:.2%}",
                            font={"size": 11, "color": BOOK_COLOR})
     top = max(float(table["rate"].max(skipna=True) or 0), book or 0)
     fig.update_xaxes(tickformat=".1%", range=[0, top * 1.2 or 1], row=1, col=1,
@@ -66,14 +68,32 @@ def rate_bars(table: pd.DataFrame, book: float | None, title: str, sub: str, lan
     return fig
 
 
+def month_dtick(n_months: int) -> str:
+    """A month tick step that keeps 'YYYY-MM' labels apart on a half-width chart."""
+    return "M1" if n_months <= 8 else "M3" if n_months <= 18 else "M6"
+
+
+def trend_lines(df: pd.DataFrame, value: str, title: str, sub: str, lang: str = "zh",
+                height: int = 420) -> go.Figure:
+    """The rate of each shown value over the months (the scope's 'ALL' line bold), sized for half
+    the page width."""
+    if not df.empty and df["snapshot_month"].nunique() < 2:
+        return empty_figure(t("A trend needs at least two months: widen the sidebar's month range.", lang))
+    fig = rate_lines(df, value, title, sub, lang, height=height)
+    if not df.empty:
+        fig.update_xaxes(dtick=month_dtick(df["snapshot_month"].nunique()), tickangle=0)
+    return fig
+
+
 def rate_heatmap(matrix: pd.DataFrame, title: str, sub: str, lang: str = "zh",
-                 month_columns: bool = False, loans: pd.DataFrame | None = None) -> go.Figure:
+                 month_columns: bool = False, loans: pd.DataFrame | None = None,
+                 height: int = 420) -> go.Figure:
     """Rate by row value × column value (margins 'ALL' included); exact rates (and the cell's
     loans, from `loans` of the same shape) in the hover, and in the cells while they stay legible."""
     if matrix.empty or matrix.notna().sum().sum() == 0:
         return empty_figure(t("No data in the selected filters.", lang))
     rows = [_label(r, lang) for r in matrix.index]
-    cols = ([f"{pd.Timestamp(c):%Y-%m}" for c in matrix.columns] if month_columns
+    cols = ([pd.Timestamp(c) for c in matrix.columns] if month_columns
             else [_label(c, lang) for c in matrix.columns])
     z = matrix.to_numpy(dtype=float)
     text = [[f"{v:.2%}" if pd.notna(v) else "" for v in row] for row in z]
@@ -85,9 +105,11 @@ def rate_heatmap(matrix: pd.DataFrame, title: str, sub: str, lang: str = "zh",
         z=z, x=cols, y=rows, colorscale=HEAT_SCALE, xgap=1, ygap=1, customdata=counts,
         text=text, texttemplate="%{text}" if show_text else None, textfont={"size": 11},
         colorbar={"tickformat": ".1%", "thickness": 12, "len": 0.9},
-        hovertemplate="%{y} · %{x}: %{text}"
+        hovertemplate="%{y} · %{x" + ("|%Y-%m" if month_columns else "") + "}: %{text}"
         + (f"<br>{n_label}: %{{customdata:,.0f}}" if counts is not None else "") + "<extra></extra>"))
     fig.update_yaxes(autorange="reversed", type="category")
-    fig.update_xaxes(type="category", side="bottom", tickangle=-45 if month_columns else 0)
-    height = max(300, 150 + 30 * len(rows))
-    return themed(fig, title, sub, height=height, legend=False)
+    if month_columns:
+        fig.update_xaxes(type="date", tickformat="%Y-%m", dtick=month_dtick(len(cols)), tickangle=0)
+    else:
+        fig.update_xaxes(type="category", tickangle=0)
+    return themed(fig, title, sub, height=max(height, 150 + 28 * len(rows)), legend=False)

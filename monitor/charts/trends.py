@@ -5,7 +5,16 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..i18n import t
-from .base import add_breach_points, add_thresholds, bucket_color, empty_figure, group_colors, themed
+from .base import (
+    add_breach_points,
+    add_thresholds,
+    bucket_color,
+    empty_figure,
+    group_colors,
+    money_scale,
+    month_axis,
+    themed,
+)
 
 
 def rate_lines(df: pd.DataFrame, value: str, title: str, sub: str, lang: str = "zh",
@@ -27,7 +36,7 @@ def rate_lines(df: pd.DataFrame, value: str, title: str, sub: str, lang: str = "
     add_thresholds(fig, thresholds, lang)
     add_breach_points(fig, breaches, lang)
     fig.update_yaxes(tickformat=".1%", rangemode="tozero")
-    fig.update_xaxes(tickformat="%Y-%m", dtick="M3")
+    month_axis(fig, df["snapshot_month"].nunique())
     fig.update_layout(hovermode="closest")
     return themed(fig, title, sub, height=height)
 
@@ -39,11 +48,12 @@ def bucket_stack(df: pd.DataFrame, value: str, title: str, sub: str, lang: str =
     if d.empty or d[value].fillna(0).sum() == 0:
         return empty_figure(t("No data in the selected filters.", lang))
     fig = go.Figure()
+    div, unit = money_scale(lang)
     for (idx, bucket), g in d.groupby(["bucket_idx", "bucket"], sort=True):
         fig.add_trace(go.Bar(
-            x=g["snapshot_month"], y=g[value], name=bucket, marker_color=bucket_color(idx),
-            hovertemplate=f"{bucket}<br>%{{x|%Y-%m}}: ¥%{{y:,.2f}}<extra></extra>"))
-    fig.update_layout(barmode="stack", hovermode="closest")
-    fig.update_xaxes(tickformat="%Y-%m", dtick="M3")
-    fig.update_yaxes(tickformat="~s")
+            x=g["snapshot_month"], y=g[value] / div, name=bucket, marker_color=bucket_color(idx),
+            customdata=g[value], hovertemplate=f"{bucket}<br>%{{x|%Y-%m}}: ¥%{{customdata:,.2f}}<extra></extra>"))
+    fig.update_layout(barmode="stack", hovermode="closest", bargap=0.15, legend_traceorder="normal")
+    month_axis(fig, d["snapshot_month"].nunique())
+    fig.update_yaxes(tickformat=",.0f" if unit else "~s", ticksuffix=unit)
     return themed(fig, title, sub, height=height)

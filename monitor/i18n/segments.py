@@ -15,7 +15,7 @@ ZH = {
         "侧栏的客群筛选（{seg} = {values}）在此不生效：本页一次只按一个客群维度拆分。产品、地区和渠道筛选仍然生效。",
     "{level} overdue rate by {dim}, {month}": "{month} 各{dim} {level} 逾期率",
     "Share of the scope": "占比",
-    "Scope": "整体",
+    "Whole scope": "整体",
     "Exposure share": "余额占比",
     "Loan share": "笔数占比",
     "Share of overdue": "逾期占比",
@@ -24,6 +24,8 @@ ZH = {
     " (the {n} largest by exposure)": "（余额最大的 {n} 个）",
     "{level} overdue rate by {dim} over time": "各{dim} {level} 逾期率走势",
     "Heatmap columns": "热力图列",
+    "A trend needs at least two months: widen the sidebar's month range.":
+        "走势至少需要两个月：请在侧栏扩大月份区间。",
     "{level} overdue rate: {dim} × {across}": "{level} 逾期率：{dim} × {across}",
     "Values in {month}": "{month} 明细数值",
     "Loans behind the number": "贷款明细下钻",
@@ -32,7 +34,7 @@ ZH = {
     "Rows shown": "显示行数",
     "No loan at {level} in {where}.": "{where} 没有 {level} 贷款。",
     "No loan in {where}.": "{where} 没有贷款。",
-    "{n} loans{at} in {where}, exposure {exposure}; showing {shown}, highest DPD first, then balance.":
+    "Loans{at} in {where}: {n}, exposure {exposure}; showing {shown}, highest DPD first, then balance.":
         "{where}：{at}贷款共 {n} 笔，余额 {exposure}；显示 {shown} 笔（按逾期天数、再按余额降序）。",
     " at {level}": "{level} ",
     "Loan": "贷款编号",
