@@ -9,9 +9,8 @@ from pages import common as ui
 st.set_page_config(page_title="逾期监控看板 · Loan Portfolio Monitor", page_icon="📉",
                    layout="wide", initial_sidebar_state="expanded")
 
-st.sidebar.segmented_control("语言 / Language", ["zh", "en"], default="zh", key="lang",
-                             bind="query-params", required=True,
-                             format_func=lambda v: "中文" if v == "zh" else "English")
+ui.url_widget(st.sidebar.segmented_control, "语言 / Language", ["zh", "en"], "lang", "zh", required=True,
+              format_func=lambda v: "中文" if v == "zh" else "English")
 PAGES = [
     ("pages/overview.py", "Overview", "overview", ":material/dashboard:"),
     ("pages/trends.py", "Overdue trends", "trends", ":material/show_chart:"),
@@ -19,6 +18,7 @@ PAGES = [
     ("pages/vintage.py", "Vintage", "vintage", ":material/stacked_line_chart:"),
     ("pages/segments.py", "Segments", "segments", ":material/groups:"),
     ("pages/alerts.py", "Alerts", "alerts", ":material/notifications_active:"),
+    ("pages/collections.py", "Collections", "collections", ":material/support_agent:"),
     ("pages/data.py", "Data", "data", ":material/database:"),
 ]
 if ui.login_enabled() and not st.user.is_logged_in:

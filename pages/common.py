@@ -21,7 +21,7 @@ from monitor.alerts import evaluate
 from monitor.book import Book, open_book
 from monitor.definitions import load_definitions
 from monitor.errors import UserError
-from monitor.i18n import t
+from monitor.i18n import DIM_LABELS, t
 from monitor.metrics import Scope
 from monitor.rules import Rule, RulesError, parse_rules
 
@@ -87,6 +87,11 @@ def lang() -> str:
 
 def tr(text: str, **kw) -> str:
     return t(text, lang(), **kw)
+
+
+def dim_label(dim: str) -> str:
+    """'age_band' -> 'Age band' / '年龄段'."""
+    return t(DIM_LABELS.get(dim, dim), lang())
 
 
 # --- cached queries ----------------------------------------------------------------------------
@@ -175,6 +180,24 @@ def can_edit() -> bool:
     return access.can_edit(enabled, signed_in, email, access.load_roles())
 
 
+# --- URL state by value ----------------------------------------------------------------------------
+def url_widget(widget, label: str, options: list, key: str, default, **kw):
+    """A single-choice widget whose value (not its translated label, which Streamlit's own
+    `bind="query-params"` would store) lives in the URL as ?key=value, so a shared link means
+    the same view in either language."""
+    options = list(options)
+    if st.session_state.get(key) not in options:
+        raw = st.query_params.get(key)
+        st.session_state[key] = raw if raw in options else default
+    value = widget(label, options, key=key, **kw)
+    if value == default:
+        if key in st.query_params:
+            del st.query_params[key]
+    else:
+        st.query_params[key] = str(value)
+    return value
+
+
 # --- sidebar filters ---------------------------------------------------------------------------
 @dataclass(frozen=True)
 class View:
@@ -218,19 +241,19 @@ def sidebar() -> View:
     for dim in FILTER_DIMS:
         opts = values.get(dim, [])
         if dim in b.columns or dim == "product" and len(opts) > 1:
-            chosen[dim] = tuple(sb.multiselect(tr(dim.capitalize()), opts, key=dim,
+            chosen[dim] = tuple(sb.multiselect(dim_label(dim), opts, key=dim,
                                                bind="query-params", placeholder=tr("All"),
                                                format_func=_label)) or None
     seg_dims = ["all"] + [d for d in metrics.SEG_DIMS[1:] if d in b.columns]
-    seg = sb.selectbox(tr("Segment"), seg_dims, key="seg", bind="query-params",
-                       format_func=lambda d: tr("None") if d == "all" else tr(d))
+    seg = url_widget(sb.selectbox, tr("Segment"), seg_dims, "seg", "all",
+                     format_func=lambda d: tr("None") if d == "all" else dim_label(d))
     seg_values = None
     if seg != "all":
         seg_values = tuple(sb.multiselect(tr("Segment values"), values.get(seg, []), key="segv",
                                           bind="query-params", placeholder=tr("All"),
                                           format_func=_label)) or None
-    scheme = sb.selectbox(tr("Bucket scheme"), list(defs.schemes), key="scheme",
-                          bind="query-params", format_func=lambda k: defs.schemes[k].label(lang()))
+    scheme = url_widget(sb.selectbox, tr("Bucket scheme"), list(defs.schemes), "scheme",
+                        defs.default_scheme, format_func=lambda k: defs.schemes[k].label(lang()))
     sb.caption(tr("Copy this page's URL to share the view."))
     scope = Scope(scheme=scheme, from_month=all_months[labels.index(lo)],
                   to_month=all_months[labels.index(hi)], products=chosen.get("product"),
@@ -262,15 +285,16 @@ def filters_text(scope: Scope) -> str:
     for name, vals in (("product", scope.products), ("region", scope.regions),
                        ("channel", scope.channels)):
         if vals:
-            parts.append(f"{tr(name)}={'+'.join(vals)}")
+            parts.append(f"{dim_label(name)}={'+'.join(vals)}")
     if scope.seg_dim != "all":
-        parts.append(f"{tr(scope.seg_dim)}={'+'.join(scope.seg_values or [tr('All')])}")
+        parts.append(f"{dim_label(scope.seg_dim)}={'+'.join(scope.seg_values or [tr('All')])}")
     return " | ".join(parts)
 
 
-def chart(fig, key: str) -> None:
-    st.plotly_chart(fig, key=key, width="stretch",
-                    config={"displaylogo": False, "toImageButtonOptions": {"format": "svg"}})
+def chart(fig, key: str, **kw):
+    """Render a Plotly figure the house way; extra keywords (on_select, selection_mode…) pass on."""
+    return st.plotly_chart(fig, key=key, width="stretch",
+                           config={"displaylogo": False, "toImageButtonOptions": {"format": "svg"}}, **kw)
 
 
 def download(df: pd.DataFrame, name: str, key: str) -> None:

@@ -13,19 +13,17 @@ levels = list(ui.load_definitions().scheme(scope.scheme).levels)
 st.title(tr("Overdue trends"))
 
 c1, c2, c3, c4 = st.columns([1.4, 1, 1, 1.4])
-level = c1.segmented_control(tr("Level"), levels, default=levels[1], key="trends_level",
-                             required=True, bind="query-params")
-basis = c2.segmented_control(tr("Basis"), ["balance", "count"], default="balance",
-                             key="trends_basis", required=True, bind="query-params",
-                             format_func=lambda b: tr("by " + b))
-mode = c3.segmented_control(" ", ["coincident", "lagged"], default="coincident",
-                            key="trends_mode", required=True, bind="query-params",
-                            format_func=tr, label_visibility="hidden")
+level = ui.url_widget(c1.segmented_control, tr("Level"), levels, "trends_level", levels[1], required=True,
+                     persist_state="session")
+basis = ui.url_widget(c2.segmented_control, tr("Basis"), ["balance", "count"], "trends_basis", "balance",
+                     required=True, persist_state="session", format_func=lambda b: tr("by " + b))
+mode = ui.url_widget(c3.segmented_control, " ", ["coincident", "lagged"], "trends_mode", "coincident",
+                    required=True, persist_state="session", format_func=tr, label_visibility="hidden")
 group_opts = ["none", "product"] + [d for d in ("region", "channel") if d in v.columns] + (
     ["segment"] if scope.seg_dim != "all" else [])
-group_by = c4.selectbox(tr("Group by"), group_opts, key="trends_group", bind="query-params",
-                        format_func=lambda g: tr("None") if g == "none" else
-                        tr(scope.seg_dim) if g == "segment" else tr(g))
+group_by = ui.url_widget(c4.selectbox, tr("Group by"), group_opts, "trends_group", "none",
+                        persist_state="session", format_func=lambda g: tr("None") if g == "none" else
+                        ui.dim_label(scope.seg_dim if g == "segment" else g))
 
 rates = ui.fetch("overdue_by_month", scope, group_by=group_by)
 value = {("balance", "coincident"): "rate", ("count", "coincident"): "count_rate",

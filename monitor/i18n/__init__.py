@@ -5,6 +5,10 @@ from __future__ import annotations
 from importlib import import_module
 
 LANGS = ("zh", "en")
+#: English labels of the data's dimensions (their Chinese is in common.py)
+DIM_LABELS = {"product": "Product", "region": "Region", "channel": "Channel", "age_band": "Age band",
+              "income_band": "Income band", "occupation": "Occupation",
+              "collection_action": "Collection action", "restructured": "Restructured"}
 _AREAS = ("common", "overview", "trends", "migration", "vintage", "segments", "data", "alerts",
           "collections", "report")
 ZH: dict[str, str] = {}

@@ -27,7 +27,12 @@ ZH = {
     "Reset filters": "重置筛选",
     "Copy this page's URL to share the view.": "复制本页网址即可分享当前视图。",
     "Data source": "数据源",
-    # dimensions
+    # dimensions (DIM_LABELS) and their codes
+    "Age band": "年龄段",
+    "Income band": "收入段",
+    "Occupation": "职业",
+    "Collection action": "催收动作",
+    "Restructured": "重组",
     "product": "产品",
     "region": "地区",
     "channel": "渠道",
