@@ -17,6 +17,7 @@ CUBES: dict[str, tuple[str, ...]] = {
     "vintage_cube": ("origination_month", "mob"),
     "vintage_cohort": ("origination_month",),
     "vintage_ever": ("origination_month", "threshold_band"),
+    "restructure_cube": ("event_month",),
 }
 
 

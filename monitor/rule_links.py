@@ -76,14 +76,18 @@ def thresholds(rules: Iterable[Rule], links: dict[str, str], lang: str) -> list[
     return out
 
 
-def breach_points(breaches: pd.DataFrame, links: dict[str, str], lang: str) -> pd.DataFrame:
-    """Breaching points to mark on the chart: x (month), y (value), severity, grp, text."""
-    if breaches is None or breaches.empty or not links:
-        return pd.DataFrame(columns=["x", "y", "severity", "grp", "text", "rule"])
-    b = breaches[breaches["rule"].isin(links.keys())]
+def breach_points(breaches: pd.DataFrame, links: dict[str, str], lang: str,
+                  start=None, end=None) -> pd.DataFrame:
+    """Breaching points to mark on the chart (months start…end): x, y, severity, grp, text, rule."""
+    b = breaches if breaches is not None else pd.DataFrame(columns=["month", "rule"])
+    b = b[b["rule"].isin(links.keys())]
+    if start is not None:
+        b = b[(b["month"] >= start) & (b["month"] <= end)]
     msg = b["message_zh"] if lang == "zh" else b["message"]
-    return pd.DataFrame({"x": pd.to_datetime(b["month"]), "y": b["value"], "severity": b["severity"],
-                         "grp": b["rule"].map(links), "text": msg, "rule": b["rule"]}).reset_index(drop=True)
+    return pd.DataFrame({"x": pd.to_datetime(pd.Series(b["month"].tolist(), dtype="object")),
+                         "y": b["value"].astype("float64").tolist(), "severity": b["severity"].tolist(),
+                         "grp": b["rule"].map(links).tolist(), "text": msg.tolist(),
+                         "rule": b["rule"].tolist()})
 
 
 def worst(points: pd.DataFrame, month=None, grp: str | None = None) -> str | None:

@@ -22,8 +22,8 @@ from .i18n import t
 
 #: The levels the executive summary headlines: early delinquency, "30+", and the NPL proxy "90+".
 HEADLINE_LEVELS = ("M1+", "M2+", "M4+")
-#: A rate change smaller than 0.01 pp is below what the page displays: not a worsening.
-WORSE_PP = 0.0001
+#: A rate change that shows as +0.00 pp at the displayed precision (2 decimals) is not a worsening.
+WORSE_PP = 0.00005
 
 
 # --- months ------------------------------------------------------------------------------------
@@ -185,12 +185,23 @@ def product_labels(levels: Sequence[str], lang: str) -> dict[str, str]:
     return out
 
 
+def _shown_columns(table: pd.DataFrame, levels: Sequence[str]) -> pd.DataFrame:
+    """Leave out the year-on-year columns when no product has a year-earlier month (a young book)."""
+    yoy = [f"{lv} YoY" for lv in levels]
+    return table.drop(columns=yoy) if table[yoy].isna().all().all() else table
+
+
 def product_export(table: pd.DataFrame, levels: Sequence[str], lang: str) -> pd.DataFrame:
     """The product table for download: plain numbers (rates and changes as fractions)."""
-    out = table.copy()
+    out = _shown_columns(table, levels).copy()
     out["grp"] = out["grp"].map(lambda g: t("All", lang) if g == "ALL" else g)
     out["worsened"] = out["worsened"].map(" ".join)
     return out.rename(columns=product_labels(levels, lang))
+
+
+def _pp(x) -> str:
+    """A change in pp; one that rounds to zero reads '+0.00 pp', never '-0.00 pp'."""
+    return fmt.pp(0.0 if x is not None and not pd.isna(x) and abs(x) < WORSE_PP else x)
 
 
 def _change_css(x) -> str:
@@ -202,15 +213,15 @@ def _change_css(x) -> str:
 def product_styler(table: pd.DataFrame, levels: Sequence[str], lang: str) -> Styler:
     """The product table formatted for people: money in 万/亿 (Chinese), rates with 2 decimals,
     changes in pp; rises in red, falls in green, and the names of worsened products in red."""
-    shown = table.copy()
+    shown = _shown_columns(table, levels).copy()
     shown["grp"] = shown["grp"].map(lambda g: t("All", lang) if g == "ALL" else g)
     shown["worsened"] = shown["worsened"].map(lambda w: " ".join(w) if w else "")
     labels = product_labels(levels, lang)
+    change_cols = [labels[c] for c in shown.columns if c.endswith((" MoM", " YoY"))]
     shown = shown.rename(columns=labels)
     rate_cols = [labels[lv] for lv in levels]
-    change_cols = [labels[f"{lv} {k}"] for lv in levels for k in ("MoM", "YoY")]
     formats = {labels["exposure"]: lambda x: fmt.money(x, lang), labels["loans"]: fmt.count,
-               **{c: fmt.pct for c in rate_cols}, **{c: fmt.pp for c in change_cols}}
+               **{c: fmt.pct for c in rate_cols}, **{c: _pp for c in change_cols}}
     worse = (table["worsened"].map(bool) & (table["grp"] != "ALL")).to_numpy()
     name_css = ["color: #B91C1C; font-weight: 600" if w else "" for w in worse]
     return (shown.style.format(formats, na_rep="—")
@@ -231,7 +242,7 @@ OPTIONAL_USES: dict[str, tuple[str, str]] = {
     "income_band": ("Segment by income band", "No income-band segment"),
     "occupation": ("Segment by occupation", "No occupation segment"),
     "collection_action": ("Collections page; segment by collection action",
-                          "No collections page, no collection-action segment"),
+                          "No collections page or collection-action segment"),
     "restructured": ("Segment restructured / not", "No restructured segment"),
 }
 
@@ -273,6 +284,14 @@ def warnings_frame(issues: Sequence[Issue], lang: str) -> pd.DataFrame:
                      t("Examples", lang): "; ".join(w.examples)})
     cols = ["Check", "Column", "Count", "Unit", "Details", "Examples"]
     return pd.DataFrame(rows, columns=[t(c, lang) for c in cols])
+
+
+def warnings_display(warnings: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The warnings table for reading: counts with thousands separators, examples left to the
+    explanation (which quotes them) and to the download."""
+    out = warnings.drop(columns=[t("Examples", lang)])
+    out[t("Count", lang)] = out[t("Count", lang)].map(fmt.count)
+    return out
 
 
 def _strip_source(message: str) -> str:
@@ -334,7 +353,9 @@ def dictionary(text: str, defs: Definitions, lang: str) -> str:
     """The `lang` section of docs/metrics.md, with its bucket tables regenerated from `defs`."""
     blocks = {m.group(1): m.group(2) for m in _LANG_BLOCK.finditer(text)}
     body = blocks.get(lang) or blocks.get("en") or text
-    return _TABLES_BLOCK.sub(lambda m: bucket_tables(defs, m.group(1), m.group(2)), body).strip() + "\n"
+    body = _TABLES_BLOCK.sub(lambda m: bucket_tables(defs, m.group(1), m.group(2)), body)
+    # the page titles the dictionary with a subheader: its sections sit two levels below
+    return re.sub(r"^(#+) ", lambda m: "#" * min(len(m.group(1)) + 2, 6) + " ", body, flags=re.M).strip() + "\n"
 
 
 def tables_block(defs: Definitions, lang: str, which: str) -> str:
@@ -363,15 +384,17 @@ def summary_sentence(cards: Sequence[Kpi], worse: Sequence[tuple[str, tuple[str,
     exp = by_key["exposure"]
     parts = []
     if head is not None and head.value is not None:
-        mom = change_text(head, "mom") or t("no previous month", lang)
-        yoy = change_text(head, "yoy") or t("no data a year earlier", lang)
-        parts.append(t("{month}: {level} overdue rate {value} ({mom} MoM, {yoy} YoY); exposure {exposure}.",
+        mom, yoy = change_text(head, "mom"), change_text(head, "yoy")
+        changes = [t("{x} MoM", lang, x=mom) if mom else t("no previous month", lang),
+                   t("{x} YoY", lang, x=yoy) if yoy else t("no data a year earlier", lang)]
+        parts.append(t("{month}: {level} overdue rate {value} ({changes}); exposure {exposure}.",
                        lang, month=f"{month:%Y-%m}", level=head.key, value=value_text(head, lang),
-                       mom=mom, yoy=yoy, exposure=value_text(exp, lang)))
+                       changes=("，" if lang == "zh" else ", ").join(changes),
+                       exposure=value_text(exp, lang)))
     if worse:
         sep, open_, close = ("；", "（", "）") if lang == "zh" else ("; ", " (", ")")
         names = sep.join(f"{p}{open_}{' '.join(lv)}{close}" for p, lv in worse)
         parts.append(t("Rates up month-on-month: {names}.", lang, names=names))
     elif head is not None and head.has_prev:
         parts.append(t("No product's rate rose month-on-month.", lang))
-    return " ".join(parts)
+    return ("" if lang == "zh" else " ").join(parts)

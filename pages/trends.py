@@ -34,8 +34,7 @@ shown = rates[rates["level"] == level]
 rules = ui.rules()
 links = applicable(rules, scope, group_by, shown["grp"].unique(), metric="overdue_rate", level=level,
                    basis=basis, lagged=mode == "lagged")
-points = breach_points(ui.breaches(), links, ui.lang())
-points = points[(points["x"].dt.date >= scope.from_month) & (points["x"].dt.date <= scope.to_month)]
+points = breach_points(ui.breaches(), links, ui.lang(), scope.from_month, scope.to_month)
 ui.chart(rate_lines(shown, value, f"{level} {tr('Overdue rate')}", sub, ui.lang(),
                     thresholds=thresholds(rules, links, ui.lang()), breaches=points), "trends_rate")
 if mode == "lagged":

@@ -40,19 +40,26 @@ def kpi_trend(df: pd.DataFrame, value: str, title: str, sub: str, lang: str = "z
         x=x, y=shown, customdata=y, mode="lines+markers", name=title,
         line={"color": color, "width": 2.5}, marker={"size": 5, "color": color},
         fill="tozeroy", fillcolor=_tint(color), hovertemplate=hover))
+    # the label sits above the last point when the line rose into it, below when it fell
+    rose = len(y) < 2 or y.iloc[-1] >= y.iloc[-2]
     fig.add_trace(go.Scatter(
         x=x.iloc[-1:], y=shown.iloc[-1:], customdata=y.iloc[-1:], mode="markers+text",
-        text=[last], textposition="top left", textfont={"size": 12, "color": color},
+        text=[last], textposition="top left" if rose else "bottom left", textfont={"size": 12, "color": color},
         marker={"size": 9, "color": color, "line": {"color": "white", "width": 1.5}},
         hovertemplate=hover, showlegend=False))
     # from zero, with headroom for the last month's label
     fig.update_yaxes(**axis, nticks=4, range=[min(0.0, shown.min() * 1.3), max(shown.max() * 1.3, 1e-9)])
-    fig.update_xaxes(tickformat="%Y-%m", dtick="M4", tick0=x.min(), range=_x_range(x))
+    fig.update_xaxes(tickformat="%Y-%m", dtick=_dtick(len(x)), tick0=x.min(), tickangle=0, range=_x_range(x))
     fig.update_layout(hovermode="x")
     fig = themed(fig, title, sub, height=height, legend=False)
     # two-line subtitle (basis and mode, then the scheme): the small charts are narrow
     fig.update_layout(margin={"l": 6, "r": 14, "t": 84, "b": 6}, title={"font": {"size": 14}})
     return fig
+
+
+def _dtick(months: int) -> str:
+    """Month ticks that fit a narrow chart: two or three labels."""
+    return "M1" if months <= 3 else "M3" if months <= 8 else "M6"
 
 
 def _x_range(x: pd.Series) -> list:

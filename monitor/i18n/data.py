@@ -9,6 +9,7 @@ ZH = {
         "加载与校验 {load:.1f} 秒，构建数据立方 {cubes:.1f} 秒，合计 {total:.1f} 秒",
     "Rows": "行数",
     "Month range": "月份范围",
+    "Months in book": "月份数",
     "Optional columns": "可选列",
     "Present": "已提供",
     "Missing": "缺少",
@@ -35,7 +36,7 @@ ZH = {
     "Segment by occupation": "按职业分客群",
     "No occupation segment": "无职业客群",
     "Collections page; segment by collection action": "催收页；按催收动作分客群",
-    "No collections page, no collection-action segment": "无催收页，无催收动作客群",
+    "No collections page or collection-action segment": "无催收页，无催收动作客群",
     "Segment restructured / not": "按是否重组分客群",
     "No restructured segment": "无重组客群",
     # data-quality warnings

@@ -8,9 +8,8 @@ ZH = {
     "no data a year earlier": "无去年同期数据",
     "MoM: no previous month": "环比：无上月数据",
     "YoY: no data a year earlier": "同比：无去年同期数据",
-    "The data has no overdue_amount column.": "数据中没有 overdue_amount（逾期金额）列。",
-    "No overdue amount trend without the overdue_amount column.":
-        "没有 overdue_amount 列，无法显示逾期金额走势。",
+    "Missing column: overdue_amount": "缺少列：overdue_amount",
+    "No trend: the data has no overdue_amount column.": "无走势：数据中没有 overdue_amount（逾期金额）列。",
     "Total exposure at month-end: greatest(balance, 0) summed over the loans in scope.":
         "月末总敞口：筛选范围内各笔贷款 max(余额, 0) 之和。",
     "Sum of overdue_amount: the past-due part of every loan in scope.":
@@ -25,8 +24,10 @@ ZH = {
     "month-on-month (a worsening), green: it fell.":
         "逾期率按余额、当期口径，{scheme}。变化以百分点（pp）表示；红色：逾期率环比上升（恶化），"
         "绿色：下降。",
-    "{month}: {level} overdue rate {value} ({mom} MoM, {yoy} YoY); exposure {exposure}.":
-        "{month}：{level} 逾期率 {value}（环比 {mom}，同比 {yoy}）；敞口余额 {exposure}。",
+    "{month}: {level} overdue rate {value} ({changes}); exposure {exposure}.":
+        "{month}：{level} 逾期率 {value}（{changes}）；敞口余额 {exposure}。",
+    "{x} MoM": "环比 {x}",
+    "{x} YoY": "同比 {x}",
     "Rates up month-on-month: {names}.": "逾期率环比上升：{names}。",
     "No product's rate rose month-on-month.": "各产品逾期率环比均未上升。",
 }
