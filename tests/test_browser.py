@@ -82,9 +82,13 @@ def open_page(browser, url: str, height: int = 2400):
     return page
 
 
-def first_chart_y(page) -> list:
-    """The y values of the first trace of the first Plotly chart on the page."""
-    return page.evaluate("() => Array.from(document.querySelector('.js-plotly-plot').data[0].y)")
+def _plot(key: str) -> str:
+    return f"document.querySelector('.st-key-{key} .js-plotly-plot')"
+
+
+def chart_y(page, key: str) -> list:
+    """The y values of the first trace of the chart with widget key `key` (as Plotly drew them)."""
+    return page.evaluate(f"() => Array.from({_plot(key)}._fullData[0].y)")
 
 
 def exceptions(page) -> list[str]:
@@ -105,17 +109,17 @@ def test_every_page_renders_and_is_screenshot(server, browser, lang):
 
 def test_sidebar_filter_changes_the_chart(server, browser):
     page = open_page(browser, f"{server}/trends")
-    before = first_chart_y(page)
+    before = chart_y(page, "trends_rate")
     box = page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").first
     box.locator("input").click()
     page.keyboard.type("消费分期")
     page.keyboard.press("Enter")
     page.wait_for_function(
-        "(b) => { const d = document.querySelector('.js-plotly-plot'); "
-        "return d && JSON.stringify(Array.from(d.data[0].y)) !== JSON.stringify(b); }", arg=before,
-        timeout=60_000)
+        f"(b) => {{ const d = {_plot('trends_rate')}; "
+        "return d && d._fullData && JSON.stringify(Array.from(d._fullData[0].y)) !== JSON.stringify(b); }",
+        arg=before, timeout=60_000)
     settle(page)
-    after = first_chart_y(page)
+    after = chart_y(page, "trends_rate")
     assert after != before
     assert "product=" in page.url  # the filter went into the URL
     page.close()
@@ -126,12 +130,11 @@ def test_url_restores_the_view_with_the_rule_lines(server, browser):
                               "&trends_level=M1%2B&lang=en")
     assert not exceptions(page)
     assert page.locator("[data-testid='stSidebar']").get_by_text("消费分期").count() >= 1
-    shapes = page.evaluate("() => (document.querySelector('.js-plotly-plot').layout.shapes || [])"
-                           ".map(s => s.y0)")
+    shapes = page.evaluate(f"() => ({_plot('trends_rate')}.layout.shapes || []).map(s => s.y0)")
     assert 0.09 in shapes and 0.10 in shapes  # the sample rule's warn and critical limits
-    names = page.evaluate("() => document.querySelector('.js-plotly-plot').data.map(t => t.name)")
+    names = page.evaluate(f"() => {_plot('trends_rate')}.data.map(t => t.name)")
     assert "critical" in names  # breaching points are marked
-    y = first_chart_y(page)
+    y = chart_y(page, "trends_rate")
     assert max(y) > 0.10  # 消费分期 M1+ passes 10% in 2025
     page.close()
 
