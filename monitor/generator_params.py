@@ -28,7 +28,7 @@ NONE, SMS, PHONE, OUTSOURCED, LEGAL = range(5)
 # cure: product multiplier on cure probabilities (small tickets are easier to collect).
 PRODUCT_SPECS = {
     "信用卡": dict(book_share=0.77, median=20_000, sigma=0.65, lo=5_000, hi=100_000, round_to=1000,
-                   terms=None, term_p=None, exit=0.010, rate=0.18, miss=0.0065, cure=1.00),
+                   terms=None, term_p=None, exit=0.010, rate=0.18, miss=0.0067, cure=1.00),
     "微粒贷": dict(book_share=0.045, median=6_000, sigma=0.85, lo=500, hi=40_000, round_to=100,
                    terms=(3, 6, 10, 20), term_p=(0.10, 0.25, 0.35, 0.30), exit=0.030, rate=0.18,
                    miss=0.0050, cure=1.10),
@@ -119,7 +119,7 @@ CURE = {
     7: {OUTSOURCED: 0.02, LEGAL: 0.03},
 }
 PARTIAL = {1: 0.12, 2: 0.12, 3: 0.10, 4: 0.08, 5: 0.08, 6: 0.08, 7: 0.05}
-WRITE_OFF_FIRST = 0.6  # beyond 180 DPD: written off next month with this probability, else after two
+WRITE_OFF_FIRST = 1.0  # beyond 180 DPD (M7): written off the next month with this probability, else after two
 RESTRUCTURE_P = 0.04  # monthly share of M2-M3 loans given a flexible repayment plan (展期)
 RESTRUCTURE_EXTENSION = 6  # months added to the remaining term
 RESTRUCTURED_RISK = 3.0  # restructured loans re-default at this multiple of the normal miss rate
