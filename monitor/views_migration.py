@@ -55,16 +55,16 @@ def new_and_exited(tm: pd.DataFrame, grp: str = "ALL") -> dict[str, float]:
             "exited_loans": int(gone["loans"].sum()), "exited_exposure": float(gone["exposure_from"].sum())}
 
 
-def roll_cure_long(rc: pd.DataFrame, kind: str, basis: str, last_idx: int,
-                   grp: str = "ALL") -> pd.DataFrame:
-    """Roll or cure rate per to-month and from-bucket (`basis` 'balance' or 'count'). The last bucket
-    cannot roll further and M0 cannot cure, so those series are left out."""
-    if kind not in ("roll", "cure") or basis not in ("balance", "count"):
-        raise ValueError("kind must be 'roll' or 'cure', basis 'balance' or 'count'")
-    col = f"{kind}_rate" + ("_count" if basis == "count" else "")
+def roll_cure_series(rc: pd.DataFrame, basis: str, last_idx: int, grp: str = "ALL") -> pd.DataFrame:
+    """Roll and cure rate per to-month and from-bucket on `basis` ('balance' or 'count'). The last
+    bucket cannot roll further and M0 cannot cure: those rates are left empty (NaN), not 0."""
+    if basis not in ("balance", "count"):
+        raise ValueError("basis must be 'balance' or 'count'")
+    suffix = "_count" if basis == "count" else ""
     d = rc[rc["grp"] == grp]
-    d = d[d["from_idx"] < last_idx] if kind == "roll" else d[d["from_idx"] > 0]
-    out = d[["to_month", "from_idx", "from_bucket", col]].rename(columns={col: "rate"})
+    out = pd.DataFrame({"to_month": d["to_month"], "from_idx": d["from_idx"], "from_bucket": d["from_bucket"],
+                        "roll_rate": d[f"roll_rate{suffix}"].astype(float).where(d["from_idx"] < last_idx),
+                        "cure_rate": d[f"cure_rate{suffix}"].astype(float).where(d["from_idx"] > 0)})
     return out.sort_values(["from_idx", "to_month"], ignore_index=True)
 
 
@@ -73,7 +73,8 @@ def step_label(from_bucket: str, to_bucket: str) -> str:
 
 
 def flow_table(fr: pd.DataFrame, grp: str = "ALL") -> pd.DataFrame:
-    """Months (rows, 'YYYY-MM') × steps M0→M1 … (columns, scheme order) of the aggregate flow rate."""
+    """Months (rows, 'YYYY-MM', latest first) × steps M0→M1 … (columns, scheme order) of the
+    aggregate flow rate."""
     d = fr[fr["grp"] == grp].sort_values(["snapshot_month", "from_idx"])
     if d.empty:
         return pd.DataFrame(columns=["month"])
@@ -83,7 +84,7 @@ def flow_table(fr: pd.DataFrame, grp: str = "ALL") -> pd.DataFrame:
                  month=pd.to_datetime(d["snapshot_month"]).dt.strftime("%Y-%m"))
     wide = d.pivot(index="month", columns="step", values="flow_rate").reindex(columns=order)
     wide.columns.name = None
-    return wide.reset_index()
+    return wide.sort_index(ascending=False).reset_index()
 
 
 def loss_projection(chain: pd.DataFrame, balances: pd.DataFrame, month: date,

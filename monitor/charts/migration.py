@@ -84,21 +84,50 @@ def transition_heatmap(cells: pd.DataFrame, measure: str, title: str, sub: str, 
     return fig
 
 
-def roll_cure_lines(df: pd.DataFrame, title: str, sub: str, lang: str = "zh",
-                    height: int = 380) -> go.Figure:
-    """One line per from-bucket of `df` (to_month, from_idx, from_bucket, rate), in bucket colours."""
-    if df.empty or df["rate"].notna().sum() == 0:
+def _month_dtick(n_months: int, across: int = 1) -> str:
+    """A month tick step that keeps 'YYYY-MM' labels apart in a panel 1/`across` of the page wide."""
+    for step in (1, 2, 3, 6, 12):
+        if n_months * across / step <= 14:
+            return f"M{step}"
+    return "M24"
+
+
+def roll_cure_panels(df: pd.DataFrame, titles: dict[int, str], title: str, sub: str, lang: str = "zh",
+                     cols: int = 4) -> go.Figure:
+    """Small multiples, one panel per from-bucket of `df` (views_migration.roll_cure_series): its roll
+    rate as a solid line in the bucket's colour, its cure rate dotted in M0's colour (cured = back
+    to M0). Each panel has its own scale: M0 rolls ~2% while M6 rolls ~90%."""
+    if df.empty or df[["roll_rate", "cure_rate"]].notna().sum().sum() == 0:
         return empty_figure(t("No data in the selected filters.", lang))
-    fig = go.Figure()
-    for (idx, bucket), g in df.groupby(["from_idx", "from_bucket"], sort=True):
-        fig.add_trace(go.Scatter(
-            x=g["to_month"], y=g["rate"], name=bucket, mode="lines+markers",
-            line={"color": bucket_color(idx), "width": 2}, marker={"size": 4},
-            hovertemplate=f"{bucket} · %{{x|%Y-%m}}: %{{y:.2%}}<extra></extra>"))
-    fig.update_yaxes(tickformat=".0%", rangemode="tozero")
-    fig.update_xaxes(tickformat="%Y-%m", dtick="M3" if df["to_month"].nunique() > 8 else "M1")
+    buckets = df.drop_duplicates("from_idx").sort_values("from_idx")
+    rows = -(-len(buckets) // cols)
+    fig = make_subplots(rows=rows, cols=cols, shared_xaxes=True, vertical_spacing=0.12,
+                        horizontal_spacing=0.045,
+                        subplot_titles=[titles.get(i, b) for i, b in zip(buckets["from_idx"], buckets["from_bucket"])])
+    roll_name, cure_name = t("Roll rate", lang), t("Cure rate", lang)
+    for n, (idx, bucket) in enumerate(zip(buckets["from_idx"], buckets["from_bucket"])):
+        g = df[df["from_idx"] == idx]
+        r, c = n // cols + 1, n % cols + 1
+        for col, name, line in (("roll_rate", roll_name, {"color": bucket_color(idx), "width": 2}),
+                                ("cure_rate", cure_name, {"color": bucket_color(0), "width": 2, "dash": "dot"})):
+            if g[col].notna().any():
+                fig.add_trace(go.Scatter(
+                    x=g["to_month"], y=g[col], name=name, mode="lines+markers", line=line,
+                    marker={"size": 3}, legendgroup=col, showlegend=False,
+                    hovertemplate=f"{bucket} {name} · %{{x|%Y-%m}}: %{{y:.2%}}<extra></extra>"), row=r, col=c)
+        top = float(g[["roll_rate", "cure_rate"]].max().max())
+        fig.update_yaxes(tickformat=".1%" if 0 < top < 0.1 else ".0%", rangemode="tozero", row=r, col=c)
+    # legend keys only: what solid and dotted mean
+    for name, line in ((roll_name, {"color": "#4B5563", "width": 2}),
+                       (cure_name, {"color": bucket_color(0), "width": 2, "dash": "dot"})):
+        fig.add_trace(go.Scatter(x=[None], y=[None], name=name, mode="lines", line=line,
+                                 hoverinfo="skip"), row=1, col=1)
+    fig.update_xaxes(tickformat="%Y-%m", dtick=_month_dtick(df["to_month"].nunique(), cols))
+    fig.update_annotations(font={"size": 12, "color": "#374151"})
     fig.update_layout(hovermode="closest")
-    return themed(fig, title, sub, height=height)
+    fig = themed(fig, title, sub, height=200 + 210 * rows)
+    fig.update_layout(margin={"t": 104, "b": 40}, legend={"y": -0.06})
+    return fig
 
 
 def early_flow_lines(fr: pd.DataFrame, title: str, sub: str, lang: str = "zh", steps: int = 2,
@@ -118,6 +147,6 @@ def early_flow_lines(fr: pd.DataFrame, title: str, sub: str, lang: str = "zh", s
             hovertemplate=f"{names[i]} · %{{x|%Y-%m}}: %{{y:.2%}}<extra></extra>"), row=i + 1, col=1)
         fig.update_yaxes(title_text=names[i], tickformat=".1%" if idx == 0 else ".0%",
                          rangemode="tozero", row=i + 1, col=1)
-    fig.update_xaxes(tickformat="%Y-%m", dtick="M3" if d["snapshot_month"].nunique() > 8 else "M1")
+    fig.update_xaxes(tickformat="%Y-%m", dtick=_month_dtick(d["snapshot_month"].nunique(), 3))
     fig.update_layout(hovermode="closest")
     return themed(fig, title, sub, height=height, legend=False)

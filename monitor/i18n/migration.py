@@ -27,8 +27,9 @@ ZH = {
         "t−1 月存在而 t 月不存在的贷款：已结清、销户或核销。",
     "Exited exposure (at t−1)": "退出贷款余额（t−1 月）",
     "Roll and cure rates by bucket": "各账龄桶滚动率与回收率",
-    "share of bucket k at t−1 in a worse bucket at t": "t−1 月处于 k 桶、t 月进入更差账龄桶的占比",
-    "share of bucket k at t−1 in M0 at t": "t−1 月处于 k 桶、t 月回到 M0 的占比",
+    "Roll and cure rates, {a} … {b}": "滚动率与回收率，{a} … {b}",
+    "roll: share of bucket k at t−1 in a worse bucket at t": "滚动率：t−1 月处于 k 桶、t 月进入更差账龄桶的占比",
+    "cure: share in M0 at t": "回收率：t 月回到 M0 的占比",
     "Flow rates": "迁徙率",
     "No flow rates: they need two consecutive months.": "没有迁徙率：需要两个相邻月份。",
     "Early flow rates": "前期迁徙率",
@@ -41,6 +42,10 @@ ZH = {
     "Projected write-off": "预计核销金额",
     "Of the exposure in {a}–{b}": "占 {a}–{b} 余额",
     "Left out (undefined chain): {b}": "未计入（迁徙链无定义）：{b}",
+    "Some net flows exceed 100%: a later flow rate in the chain is above 100% (the last "
+    "bucket also holds loans that stayed there), so read this projection as an upper bound.":
+        "部分净迁徙比例超过 100%：迁徙链中后段的迁徙率高于 100%（最后一个账龄桶中还包含留存的贷款），"
+        "因此该预测应视为上限。",
     "Bucket": "账龄桶",
     "Exposure at t": "t 月余额",
     "Net flow to write-off": "净迁徙至核销比例",
