@@ -9,8 +9,8 @@ from pages import common as ui
 st.set_page_config(page_title="逾期监控看板 · Loan Portfolio Monitor", page_icon="📉",
                    layout="wide", initial_sidebar_state="expanded")
 
-ui.url_widget(st.sidebar.segmented_control, "语言 / Language", ["zh", "en"], "lang", "zh", required=True,
-              format_func=lambda v: "中文" if v == "zh" else "English")
+ui.set_lang(ui.url_widget(st.sidebar.segmented_control, "语言 / Language", ["zh", "en"], "lang", "zh",
+                          required=True, format_func=lambda v: "中文" if v == "zh" else "English"))
 PAGES = [
     ("pages/overview.py", "Overview", "overview", ":material/dashboard:"),
     ("pages/trends.py", "Overdue trends", "trends", ":material/show_chart:"),

@@ -81,8 +81,17 @@ def book_token() -> tuple[str, float]:
 
 
 # --- language ----------------------------------------------------------------------------------
+_LANG = {"last": "zh"}  # the language of the latest script run (see lang())
+
+
 def lang() -> str:
-    return st.session_state.get("lang") or "zh"
+    """The UI language. Outside a script run (AppTest formatting a widget's options) the session is
+    not reachable; the language of the latest run is the right answer there."""
+    return st.session_state.get("lang") or _LANG["last"]
+
+
+def set_lang(value: str) -> None:
+    _LANG["last"] = value
 
 
 def tr(text: str, **kw) -> str:
@@ -298,14 +307,21 @@ def chart(fig, key: str, **kw):
 
 
 def download(df: pd.DataFrame, name: str, key: str) -> None:
-    """A CSV download whose first lines state the source and the active filters."""
+    """CSV and Excel downloads that stand on their own: the CSV's first lines (the workbook's first
+    sheet) state the source and the active filters, and the file name names the months, the
+    scheme and every non-default filter. The workbook is built only when its button is clicked."""
+    from monitor.report import exports
     scope = view().scope
-    head = f"# {tr('Loan Portfolio Monitor')}: {name}\n# {tr('Data source')}: {source()}\n" \
-           f"# {tr('Filters')}: {filters_text(scope)}\n"
-    safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in
-                   f"{name}_{scope.from_month:%Y%m}-{scope.to_month:%Y%m}_{scope.scheme}")
-    st.download_button(tr("Download CSV"), (head + df.to_csv(index=False)).encode("utf-8-sig"),
-                       file_name=f"{safe}.csv", mime="text/csv", key=key)
+    meta = [(tr("Loan Portfolio Monitor"), name), (tr("Data source"), source()),
+            (tr("Filters"), filters_text(scope))]
+    safe = exports.file_stem(name, scope)
+    row = st.container(horizontal=True, gap="small")
+    row.download_button(tr("Download CSV"), (exports.csv_header(meta) + df.to_csv(index=False)).encode("utf-8-sig"),
+                        file_name=f"{safe}.csv", mime="text/csv", key=key)
+    sheets = {"sheet": tr("Data"), "info_sheet": tr("Filters")}
+    row.download_button(tr("Download Excel"), lambda: exports.table_workbook(df, meta, **sheets),
+                        file_name=f"{safe}.xlsx", key=f"{key}_xlsx", on_click="ignore",
+                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
 def no_data(message: str = "No data in the selected filters.") -> None:
