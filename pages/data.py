@@ -3,7 +3,7 @@ dictionary (docs/metrics.md, with bucket tables generated from the definitions).
 import streamlit as st
 
 from monitor import fmt
-from monitor import views_overview as vo
+from monitor import views_data as vd
 from pages import common as ui
 
 tr, lang = ui.tr, ui.lang()
@@ -30,11 +30,11 @@ if rep:
     c[3].metric(tr("Month range"), f"{rep.first_month:%Y-%m} … {rep.last_month:%Y-%m}", border=True)
 
     st.subheader(tr("Optional columns"))
-    present = [col for col in vo.OPTIONAL_USES if col in rep.columns]
-    missing = [col for col in vo.OPTIONAL_USES if col not in rep.columns]
+    present = [col for col in vd.OPTIONAL_USES if col in rep.columns]
+    missing = [col for col in vd.OPTIONAL_USES if col not in rep.columns]
     st.markdown(f"**{tr('Present')}:** {', '.join(f'`{x}`' for x in present) or tr('none')}  \n"
                 f"**{tr('Missing')}:** {', '.join(f'`{x}`' for x in missing) or tr('none')}")
-    columns = vo.column_status(rep.columns, rep.mapping, lang)
+    columns = vd.column_status(rep.columns, rep.mapping, lang)
     st.dataframe(columns, hide_index=True, width="stretch", height="content",
                  column_config={tr("Present"): st.column_config.CheckboxColumn(width="small")})
     ui.download(columns, "optional_columns", key="data_columns_csv")
@@ -42,9 +42,9 @@ if rep:
     st.subheader(tr("Data-quality warnings"))
     if rep.warnings:
         st.caption(tr("Loaded anyway: these rows are kept, as described. Fix them in the extract if they are errors."))
-        warnings = vo.warnings_frame(rep.warnings, lang)
+        warnings = vd.warnings_frame(rep.warnings, lang)
         # a static table: the explanations are sentences and must wrap, not be cut off
-        st.table(vo.warnings_display(warnings, lang), hide_index=True)
+        st.table(vd.warnings_display(warnings, lang), hide_index=True)
         ui.download(warnings, "data_quality_warnings", key="data_warnings_csv")
     else:
         st.success(tr("No data-quality warnings."))
@@ -52,10 +52,10 @@ if rep:
 st.subheader(tr("Cubes"))
 st.caption(tr("Built once per load from loan_snapshots; every page reads these, so a click never "
               "rescans the raw data."))
-cubes = vo.cube_frame(book.cube_stats, lang)
+cubes = vd.cube_frame(book.cube_stats, lang)
 st.dataframe(cubes, hide_index=True, width="content",
              column_config={tr("Rows"): st.column_config.NumberColumn(format="localized"),
                             tr("Build seconds"): st.column_config.NumberColumn(format="%.3f")})
 
 st.subheader(tr("Metric dictionary"))
-st.markdown(vo.dictionary(vo.read_dictionary(ui.ROOT), ui.load_definitions(), lang))
+st.markdown(vd.dictionary(vd.read_dictionary(ui.ROOT), ui.load_definitions(), lang))

@@ -5,6 +5,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from monitor import views_data as vd
 from monitor import views_overview as vo
 from monitor.definitions import load_definitions
 from monitor.errors import Issue
@@ -134,8 +135,8 @@ def test_summary_sentence():
 
 
 def test_column_status():
-    df = vo.column_status(["product", "overdue_amount"], {"product": "EDUCATION", "overdue_amount": "od"}, "en")
-    assert len(df) == len(vo.OPTIONAL_USES)
+    df = vd.column_status(["product", "overdue_amount"], {"product": "EDUCATION", "overdue_amount": "od"}, "en")
+    assert len(df) == len(vd.OPTIONAL_USES)
     row = df.set_index("Column")
     assert row.loc["product", "Present"] and row.loc["product", "Source column"] == "EDUCATION"
     assert row.loc["origination_month", "When missing"] == "No vintage analysis"
@@ -148,46 +149,46 @@ def test_warnings_frame():
                     "x.parquet: column 'outstanding_balance': 3,932 row(s) carry a negative balance.",
                     "x.parquet：列 'outstanding_balance'：3,932 行余额为负。"),
               Issue("dpd_jumps", "days_past_due", 6209, ("a", "b"), "f: column 'days_past_due': jumps", "")]
-    df = vo.warnings_frame(issues, "en")
+    df = vd.warnings_frame(issues, "en")
     assert df["Check"].tolist() == ["Negative balance (credit balance)", "DPD rising faster than the calendar"]
     assert df["Count"].tolist() == [3932, 6209] and df["Unit"].tolist() == ["rows", "loan-months"]
     assert df["Details"].iloc[0] == "3,932 row(s) carry a negative balance."
     assert df["Examples"].iloc[1] == "a; b"
-    zh = vo.warnings_frame(issues, "zh")
+    zh = vd.warnings_frame(issues, "zh")
     assert zh["说明"].iloc[0] == "3,932 行余额为负。" and zh["检查项"].iloc[0] == "余额为负（溢缴款）"
-    assert vo.warnings_frame([], "en").empty
+    assert vd.warnings_frame([], "en").empty
 
 
 def test_cube_frame():
-    df = vo.cube_frame({"monthly_cube": {"rows": 978, "seconds": 0.05}}, "en")
+    df = vd.cube_frame({"monthly_cube": {"rows": 978, "seconds": 0.05}}, "en")
     assert df.to_dict("records") == [{"Cube": "monthly_cube", "Rows": 978, "Build seconds": 0.05}]
 
 
 def test_bucket_tables_follow_the_definitions():
     defs = load_definitions()
-    text = vo.bucket_tables(defs, "en")
+    text = vd.bucket_tables(defs, "en")
     assert "| DPD | 0 | 1–30 | 31–60 | 61–90 | 91–120 | 121–150 | 151–180 | ≥ 181 |" in text
     assert "| DPD | 0 | 1–29 | 30–59 | 60–89 | 90–119 | 120–149 | 150–179 | ≥ 180 |" in text
     assert "M2+ = DPD ≥ 31" in text and "M2+ = DPD ≥ 30" in text
-    classes = vo.bucket_tables(defs, "en", "classes")
+    classes = vd.bucket_tables(defs, "en", "classes")
     assert "| 关注 | 1–90 |" in classes and "| 损失 | ≥ 181 |" in classes
     assert "NPL = 次级 + 可疑 + 损失 (DPD ≥ 91)" in classes and "| Stage 2 | 31–90 |" in classes
-    assert "逾期层级：M1+ = 逾期天数 ≥ 1，" in vo.bucket_tables(defs, "zh")
+    assert "逾期层级：M1+ = 逾期天数 ≥ 1，" in vd.bucket_tables(defs, "zh")
 
 
 def test_docs_tables_match_the_definitions():
     """docs/metrics.md keeps a copy of the generated tables: it must match the configuration."""
-    text = vo.read_dictionary(ROOT)
-    blocks = vo._TABLES_BLOCK.findall(text)
+    text = vd.read_dictionary(ROOT)
+    blocks = vd._TABLES_BLOCK.findall(text)
     assert sorted(blocks) == sorted((lang, which) for lang in ("zh", "en") for which in ("schemes", "classes"))
-    for m in vo._TABLES_BLOCK.finditer(text):
-        assert m.group(0) == vo.tables_block(load_definitions(), m.group(1), m.group(2)), m.group(1, 2)
+    for m in vd._TABLES_BLOCK.finditer(text):
+        assert m.group(0) == vd.tables_block(load_definitions(), m.group(1), m.group(2)), m.group(1, 2)
 
 
 def test_dictionary_sections():
-    text = vo.read_dictionary(ROOT)
+    text = vd.read_dictionary(ROOT)
     defs = load_definitions()
-    zh, en = vo.dictionary(text, defs, "zh"), vo.dictionary(text, defs, "en")
+    zh, en = vd.dictionary(text, defs, "zh"), vd.dictionary(text, defs, "en")
     assert "迁徙率" in zh and "Flow rate" not in zh.split("迁徙率")[0]
     assert "#### Flow rate (迁徙率, aggregate)" in en and "数据与敞口" not in en
     for body in (zh, en):
@@ -196,7 +197,7 @@ def test_dictionary_sections():
 
 def test_warnings_display():
     issues = [Issue("gaps", "snapshot_month", 1234, ("L1: 1 month(s) missing",), "f: column 'snapshot_month': gaps")]
-    df = vo.warnings_display(vo.warnings_frame(issues, "en"), "en")
+    df = vd.warnings_display(vd.warnings_frame(issues, "en"), "en")
     assert df.to_dict("records") == [{"Check": "Gaps in a loan's months", "Column": "snapshot_month",
                                       "Count": "1,234", "Unit": "loans", "Details": "gaps"}]
 
