@@ -317,7 +317,7 @@ def download(df: pd.DataFrame, name: str, key: str) -> None:
     safe = exports.file_stem(name, scope)
     row = st.container(horizontal=True, gap="small")
     row.download_button(tr("Download CSV"), (exports.csv_header(meta) + df.to_csv(index=False)).encode("utf-8-sig"),
-                        file_name=f"{safe}.csv", mime="text/csv", key=key)
+                        file_name=f"{safe}.csv", mime="text/csv", key=key, on_click="ignore")
     sheets = {"sheet": tr("Data"), "info_sheet": tr("Filters")}
     row.download_button(tr("Download Excel"), lambda: exports.table_workbook(df, meta, **sheets),
                         file_name=f"{safe}.xlsx", key=f"{key}_xlsx", on_click="ignore",

@@ -1,9 +1,15 @@
 """Overview: the executive monthly summary for the last month of the sidebar range, in its scope."""
 import streamlit as st
 
+from monitor import report
 from monitor import views_overview as vo
 from monitor.charts.base import subtitle
 from monitor.charts.overview import kpi_trend
+from monitor.errors import UserError
+from monitor.metrics import Scope
+from monitor.report import exports
+from monitor.report.pdf import chromium
+from monitor.rules import parse_rules
 from pages import common as ui
 
 v = ui.view()
@@ -83,3 +89,42 @@ st.dataframe(vo.product_styler(table, levels, lang), hide_index=True, width="str
 st.caption(tr("Rates by balance, coincident, {scheme}. Changes in percentage points; red: the rate rose "
               "month-on-month (a worsening), green: it fell.", scheme=ui.scheme_label(scope)))
 ui.download(vo.product_export(table, levels, lang), f"overview_products_{month:%Y%m}", key="overview_csv")
+
+
+# --- export: the month's report as PDF (executives forward it) and as an Excel workbook -----------
+@st.cache_data(ttl=3600, max_entries=16, show_spinner=False)
+def _report_bytes(_book, _breaches, token: tuple, source: str, month, scope: Scope, rules_text: str,
+                  lang: str, kind: str) -> bytes:
+    """The report file, built on the button's click (not on page load) and cached per book, month,
+    scope, rules and language; the breaches are the app's one evaluation of these rules."""
+    con = _book.con.cursor()
+    try:
+        summary = report.build(con, month, scope, parse_rules(rules_text), source=source,
+                               columns=_book.columns, breaches=_breaches)
+    finally:
+        con.close()
+    return report.render(summary, kind, lang)
+
+
+st.divider()
+st.subheader(tr("Monthly report, {month}", month=f"{month:%Y-%m}"))
+st.caption(tr("This page laid out for print, with the month's breaches, the biggest movers and a plain-language "
+              "summary; the workbook holds the tables by product, bucket, transition and breach. "
+              "Built when you click (a few seconds)."))
+_, rules_text, _ = ui.rules_state()
+args = (ui.book(), ui.breaches(), ui.book_token(), ui.source(), month, scope.with_months(month, month),
+        rules_text, lang)
+stem = exports.file_stem(f"{tr('monthly_report')}_{month:%Y%m}", scope, month_range=False)
+try:
+    chromium()
+    pdf_help = None
+except UserError as e:
+    pdf_help = e.message(lang)
+row = st.container(horizontal=True, gap="small")
+row.download_button(tr("PDF report"), lambda: _report_bytes(*args, "pdf"), file_name=f"{stem}.pdf",
+                    mime=report.FORMATS["pdf"], key="overview_report_pdf", type="primary",
+                    icon=":material/picture_as_pdf:", on_click="ignore", disabled=pdf_help is not None,
+                    help=pdf_help)
+row.download_button(tr("Excel workbook"), lambda: _report_bytes(*args, "xlsx"), file_name=f"{stem}.xlsx",
+                    mime=report.FORMATS["xlsx"], key="overview_report_xlsx", icon=":material/table_view:",
+                    on_click="ignore")
