@@ -131,7 +131,9 @@ def test_url_restores_the_view_with_the_rule_lines(server, browser):
     assert not exceptions(page)
     assert page.locator("[data-testid='stSidebar']").get_by_text("消费分期").count() >= 1
     shapes = page.evaluate(f"() => ({_plot('trends_rate')}.layout.shapes || []).map(s => s.y0)")
-    assert 0.09 in shapes and 0.10 in shapes  # the sample rule's warn and critical limits
+    from monitor.rules import load_rules
+    (rule,) = [r for r in load_rules(ROOT / "sample_data" / "rules.toml") if r.id == "installments_m1_level"]
+    assert rule.warn in shapes and rule.critical in shapes  # the sample rule's warn and critical limits
     names = page.evaluate(f"() => {_plot('trends_rate')}.data.map(t => t.name)")
     assert "critical" in names  # breaching points are marked
     y = chart_y(page, "trends_rate")
