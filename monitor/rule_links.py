@@ -118,3 +118,17 @@ def link_for(rule: Rule, month, scope: Scope, lang: str) -> tuple[str, dict]:
     if rule.metric == "vintage_rate":
         return "pages/vintage.py", params
     return "pages/migration.py", params
+
+
+def cell_severities(rules: Iterable[Rule], breaches: pd.DataFrame, scope: Scope, month, group_by: str,
+                    groups: Iterable[str], levels: Iterable[str]) -> dict[tuple[str, str], str]:
+    """{(group, level): worst severity} of the overdue-rate rules (by balance, coincident) that
+    breach in `month` on a table of groups x levels; ('ALL', level) is the whole scope (the KPI)."""
+    groups = list(groups)
+    out: dict[tuple[str, str], str] = {}
+    for lv in levels:
+        links = applicable(rules, scope, group_by, groups, metric="overdue_rate", level=lv)
+        points = breach_points(breaches, links, "en", month, month)
+        for grp in set(points["grp"]):
+            out[(grp, lv)] = worst(points, grp=grp)
+    return out

@@ -18,6 +18,11 @@ from .i18n import t
 
 #: The levels the executive summary headlines: early delinquency, "30+", and the NPL proxy "90+".
 HEADLINE_LEVELS = ("M1+", "M2+", "M4+")
+#: Cells (and KPI cards) that breach a rule: amber for warn, red for critical.
+BREACH_CSS = {"warn": "background-color: #FEF3C7; color: #92400E; font-weight: 700",
+              "critical": "background-color: #FEE2E2; color: #991B1B; font-weight: 700"}
+KPI_CARD_CSS = {"warn": "background-color: #FFFBEB; border: 2px solid #F59E0B !important;",
+                "critical": "background-color: #FEF2F2; border: 2px solid #DC2626 !important;"}
 #: A rate change that shows as +0.00 pp at the displayed precision (2 decimals) is not a worsening.
 WORSE_PP = 0.00005
 
@@ -206,9 +211,12 @@ def _change_css(x) -> str:
     return "color: #B91C1C; background-color: #FEE2E2" if x > 0 else "color: #15803D"
 
 
-def product_styler(table: pd.DataFrame, levels: Sequence[str], lang: str) -> Styler:
+def product_styler(table: pd.DataFrame, levels: Sequence[str], lang: str,
+                   breaches: dict[tuple[str, str], str] | None = None) -> Styler:
     """The product table formatted for people: money in 万/亿 (Chinese), rates with 2 decimals,
-    changes in pp; rises in red, falls in green, and the names of worsened products in red."""
+    changes in pp; rises in red, falls in green, the names of worsened products in red, and the
+    rate cells that breach a rule (`breaches`: {(product or 'ALL', level): severity}) filled
+    amber (warn) or red (critical)."""
     shown = _shown_columns(table, levels).copy()
     shown["grp"] = shown["grp"].map(lambda g: t("All", lang) if g == "ALL" else g)
     shown["worsened"] = shown["worsened"].map(lambda w: " ".join(w) if w else "")
@@ -220,9 +228,15 @@ def product_styler(table: pd.DataFrame, levels: Sequence[str], lang: str) -> Sty
                **{c: fmt.pct for c in rate_cols}, **{c: _pp for c in change_cols}}
     worse = (table["worsened"].map(bool) & (table["grp"] != "ALL")).to_numpy()
     name_css = ["color: #B91C1C; font-weight: 600" if w else "" for w in worse]
+    cells = pd.DataFrame("", index=shown.index, columns=rate_cols)
+    for (grp, lv), sev in (breaches or {}).items():
+        rows = table.index[table["grp"] == grp]
+        if len(rows) and lv in levels:
+            cells.loc[rows, labels[lv]] = BREACH_CSS[sev]
     return (shown.style.format(formats, na_rep="—")
             .map(_change_css, subset=change_cols)
-            .apply(lambda _: name_css, subset=[labels["grp"], labels["worsened"]]))
+            .apply(lambda _: name_css, subset=[labels["grp"], labels["worsened"]])
+            .apply(lambda _: cells, axis=None, subset=rate_cols))
 
 
 def change_color(delta: float | None, kind: str, up_is_bad: bool = True) -> str:

@@ -3,12 +3,14 @@ import streamlit as st
 
 from monitor import report
 from monitor import views_overview as vo
+from monitor.alerts import breaches_in
 from monitor.charts.base import subtitle
 from monitor.charts.overview import kpi_trend
 from monitor.errors import UserError
 from monitor.metrics import Scope
 from monitor.report import exports
 from monitor.report.pdf import chromium
+from monitor.rule_links import applicable, breach_points, cell_severities, worst
 from monitor.rules import parse_rules
 from pages import common as ui
 
@@ -19,8 +21,7 @@ levels = vo.headline_levels(scheme.levels)
 has_amount = "overdue_amount" in v.columns
 prev_m, year_m = vo.shift_month(month, -1), vo.shift_month(month, -12)
 
-head, breaches = st.columns([3, 1], vertical_alignment="bottom")
-# `breaches` (top-right) is kept free for the count of active breaches: the alerts work adds it.
+head, alert_box = st.columns([3, 1], vertical_alignment="bottom")
 head.title(f"{tr('Overview')} · {month:%Y-%m}")
 head.caption(f"**{tr('Report month')} {month:%Y-%m}** · "
              + tr("MoM vs {prev}, YoY vs {year}", prev=f"{prev_m:%Y-%m}", year=f"{year_m:%Y-%m}")
@@ -34,6 +35,21 @@ if cards[0].value is None:
     st.stop()
 table = vo.product_table(rates, month, levels)
 worse = vo.worsened_products(table)
+
+# The rules' breaches of the month: the count (to the Alerts page), the KPI colours, the table cells.
+rules, allb = ui.rules(), ui.breaches()
+now = breaches_in(allb, month)
+n_crit = int((now["severity"] == "critical").sum())
+with alert_box.container(border=True, key="overview_breaches"):
+    st.metric(tr("Active breaches"), len(now), help=tr("Breaches of every rule in {month}; details on the Alerts page.",
+                                                      month=f"{month:%Y-%m}"))
+    st.page_link("pages/alerts.py", icon=":material/notifications_active:",
+                 label=tr("{n} critical · {w} warn", n=n_crit, w=len(now) - n_crit) + " →",
+                 query_params={k: st.query_params.get_all(k) for k in st.query_params})
+cells = cell_severities(rules, allb, scope, month, "product", table["grp"], levels)
+card_severity = {lv: cells.get(("ALL", lv)) for lv in levels}
+card_severity["overdue_amount"] = worst(breach_points(
+    allb, applicable(rules, scope, "none", ["ALL"], metric="overdue_amount"), lang, month, month))
 st.markdown(vo.summary_sentence(cards, worse, month, lang))
 
 LABELS = {"exposure": tr("Exposure"), "overdue_amount": tr("Overdue amount")}
@@ -46,15 +62,19 @@ for lv in levels:
 # up is bad for rates and the overdue amount; the size of the book is neither good nor bad
 UP_IS_BAD = {"exposure": False}
 
-for col, k in zip(st.columns(len(cards)), cards):
-    with col.container(border=True):
+for i, (col, k) in enumerate(zip(st.columns(len(cards)), cards)):
+    sev = card_severity.get(k.key)
+    if sev:  # the card turns amber (warn) or red (critical) when one of its rules breaches
+        st.html(f"<style>.st-key-overview_kpi_{i} {{{vo.KPI_CARD_CSS[sev]}}}</style>")
+    with col.container(border=True, key=f"overview_kpi_{i}"):
         bad = UP_IS_BAD.get(k.key, True)
+        label = LABELS[k.key] + (f" :{'red' if sev == 'critical' else 'orange'}[**· {tr(sev)}**]" if sev else "")
         if k.key == "overdue_amount" and not has_amount:
-            st.metric(LABELS[k.key], "—", help=HELP[k.key])
+            st.metric(label, "—", help=HELP[k.key])
             st.caption(tr("Missing column: overdue_amount"))
             continue
         mom = vo.change_text(k, "mom")
-        st.metric(LABELS[k.key], vo.value_text(k, lang), delta=mom,
+        st.metric(label, vo.value_text(k, lang), delta=mom,
                   delta_color="inverse" if bad else "off",
                   delta_description=tr("MoM") if mom else None,
                   help=HELP[k.key])
@@ -85,9 +105,10 @@ for col, k in zip(st.columns(len(cards)), cards):
         ui.chart(fig, key=f"overview_trend_{k.key}")
 
 st.subheader(tr("By product, {month}", month=f"{month:%Y-%m}"))
-st.dataframe(vo.product_styler(table, levels, lang), hide_index=True, width="stretch", placeholder="—")
+st.dataframe(vo.product_styler(table, levels, lang, cells), hide_index=True, width="stretch", placeholder="—")
 st.caption(tr("Rates by balance, coincident, {scheme}. Changes in percentage points; red: the rate rose "
-              "month-on-month (a worsening), green: it fell.", scheme=ui.scheme_label(scope)))
+              "month-on-month (a worsening), green: it fell. Filled cells breach a rule (amber: warn, "
+              "red: critical).", scheme=ui.scheme_label(scope)))
 ui.download(vo.product_export(table, levels, lang), f"overview_products_{month:%Y%m}", key="overview_csv")
 
 

@@ -73,8 +73,30 @@ def _color(metric) -> str:
     return field.enum_type.values_by_number[metric.proto.color].name
 
 
+BREACH_COUNT = ("Active breaches", "当前预警")
+
+
 def _cards(at) -> dict[str, object]:
-    return {m.label: m for m in at.metric}
+    """The KPI cards by label; a card's label carries ' :red[**· critical**]' when a rule breaches."""
+    return {m.label.split(" :")[0]: m for m in at.metric if m.label not in BREACH_COUNT}
+
+
+def test_kpi_cards_and_breach_count_follow_the_rules(sample, latest):
+    from monitor.alerts import evaluate
+    from monitor.book import open_book
+    from monitor.rules import load_rules
+    book = open_book(sample)
+    allb, _ = evaluate(book.con, load_rules(Path(sample).with_name("rules.toml")))
+    book.close()
+    month = max(allb["month"])
+    at = _open(sample)
+    count = next(m for m in at.metric if m.label in BREACH_COUNT)
+    assert count.value == str(int((allb["month"] == month).sum()))
+    # the book-level M2+ rule breaches critically in the latest month: its card says so
+    m2 = next(m for m in at.metric if m.label.startswith("M2+"))
+    crit = allb[(allb["month"] == month) & (allb["rule"] == "book_m2_level")]
+    assert not crit.empty and crit["severity"].iloc[0] == "critical"
+    assert m2.label.endswith(":red[**· 严重**]")
 
 
 def test_m2_card_equals_the_summary_records(sample, latest):

@@ -21,9 +21,11 @@ ZH = {
     "last 12 months": "近 12 个月",
     "By product, {month}": "{month} 分产品",
     "Rates by balance, coincident, {scheme}. Changes in percentage points; red: the rate rose "
-    "month-on-month (a worsening), green: it fell.":
+    "month-on-month (a worsening), green: it fell. Filled cells breach a rule (amber: warn, "
+    "red: critical).":
         "逾期率按余额、当期口径，{scheme}。变化以百分点（pp）表示；红色：逾期率环比上升（恶化），"
-        "绿色：下降。",
+        "绿色：下降。底色单元格触发预警规则（琥珀色：预警，红色：严重）。",
+    "Breaches of every rule in {month}; details on the Alerts page.": "{month} 所有规则触发的预警；详见预警页。",
     "{month}: {level} overdue rate {value} ({changes}); exposure {exposure}.":
         "{month}：{level} 逾期率 {value}（{changes}）；敞口余额 {exposure}。",
     "{x} MoM": "环比 {x}",
