@@ -132,3 +132,17 @@ def cell_severities(rules: Iterable[Rule], breaches: pd.DataFrame, scope: Scope,
         for grp in set(points["grp"]):
             out[(grp, lv)] = worst(points, grp=grp)
     return out
+
+
+def bucket_marks(rules: Iterable[Rule], breaches: pd.DataFrame, scope: Scope, metric: str,
+                 buckets: Iterable[str], lang: str, start, end, basis: str = "balance") -> dict[str, dict]:
+    """{from-bucket: {"thresholds": [...], "points": DataFrame}} of the rules watching `metric`
+    (roll_rate, cure_rate or flow_rate) of each bucket on the whole drawn scope."""
+    out = {}
+    for b in buckets:
+        links = applicable(rules, scope, "none", ["ALL"], metric=metric, bucket=b,
+                           basis=basis if metric != "flow_rate" else "balance")
+        if links:
+            out[b] = {"thresholds": thresholds(rules, links, lang),
+                      "points": breach_points(breaches, links, lang, start, end)}
+    return out

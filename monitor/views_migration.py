@@ -115,3 +115,37 @@ def projection_total(proj: pd.DataFrame) -> dict:
     loss = float(proj["projected_loss"].sum()) if len(proj) > len(undefined) else None
     share = loss / exposure if loss is not None and exposure > 0 else None
     return {"exposure": exposure, "projected_loss": loss, "share": share, "undefined": undefined}
+
+
+def merge_marks(*marks: dict[str, dict]) -> dict[str, dict]:
+    """Join per-bucket rule marks of several metrics (a bucket's roll and cure rules share a panel)."""
+    out: dict[str, dict] = {}
+    for m in marks:
+        for bucket, mark in m.items():
+            if bucket in out:
+                out[bucket] = {"thresholds": out[bucket]["thresholds"] + mark["thresholds"],
+                               "points": pd.concat([out[bucket]["points"], mark["points"]], ignore_index=True)}
+            else:
+                out[bucket] = mark
+    return out
+
+
+def flow_styler(flows: pd.DataFrame, marks: dict[str, dict], next_bucket: dict[str, str], month_label: str):
+    """The flow-rate table as %, with the cells that breach a flow rule filled (amber / red)."""
+    from .views_overview import BREACH_CSS
+    steps = [c for c in flows.columns if c != "month"]
+    css = pd.DataFrame("", index=flows.index, columns=flows.columns)
+    rank = {"warn": 1, "critical": 2}
+    for bucket, mark in marks.items():
+        col = step_label(bucket, next_bucket.get(bucket, "?"))
+        if col not in css.columns:
+            continue
+        for p in mark["points"].itertuples():
+            rows = flows.index[flows["month"] == f"{p.x:%Y-%m}"]
+            for r in rows:
+                old = css.loc[r, col]
+                if not old or rank[p.severity] > rank["critical" if "991B1B" in old else "warn"]:
+                    css.loc[r, col] = BREACH_CSS[p.severity]
+    shown = flows.rename(columns={"month": month_label})
+    css = css.rename(columns={"month": month_label})
+    return shown.style.format("{:.2%}", subset=steps, na_rep="—").apply(lambda _: css, axis=None)

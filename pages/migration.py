@@ -3,6 +3,7 @@ and the flow rates (迁徙率) with their chained loss projection."""
 import streamlit as st
 
 from monitor import fmt, metrics
+from monitor import rule_links as link
 from monitor import views_migration as vm
 from monitor.charts.base import subtitle
 from monitor.charts.migration import MEASURE_LABELS, early_flow_lines, roll_cure_panels, transition_heatmap
@@ -61,11 +62,16 @@ basis = st.segmented_control(tr("Basis"), ["balance", "count"], default="balance
                              required=True, persist_state="session", format_func=lambda b: tr("by " + b))
 rc = ui.fetch("roll_cure", scope, group_by="none")
 series = vm.roll_cure_series(rc, basis, len(scheme.buckets) - 1)
+# the rules watching a bucket's roll, cure or flow rate on the whole scope: limits, points, cells
+rules, allb = ui.rules(), ui.breaches()
+marks = {m: link.bucket_marks(rules, allb, scope, m, scheme.buckets, lang, months[0], months[-1], basis)
+         for m in ("roll_rate", "cure_rate", "flow_rate")}
 titles = {i: f"{b} · DPD {scheme.range_text(i)}" for i, b in enumerate(scheme.buckets)}
 span = tr("Roll and cure rates, {a} … {b}", a=fmt.month(months[0]), b=fmt.month(months[-1]))
 sub = subtitle(tr("roll: share of bucket k at t−1 in a worse bucket at t"), tr("cure: share in M0 at t"),
                tr("by " + basis), sch)
-ui.chart(roll_cure_panels(series, titles, span, sub, lang), "migration_roll_cure")
+ui.chart(roll_cure_panels(series, titles, span, sub, lang,
+                          marks=vm.merge_marks(marks["roll_rate"], marks["cure_rate"])), "migration_roll_cure")
 
 # --- flow rates (迁徙率) and the chained loss projection --------------------------------------------
 st.subheader(tr("Flow rates"))
@@ -76,17 +82,16 @@ with left:
     if flows.empty:
         ui.no_data("No flow rates: they need two consecutive months.")
     else:
-        steps = [c for c in flows.columns if c != "month"]
-        shown = flows.rename(columns={"month": tr("Month")})
-        st.dataframe(shown.style.format("{:.2%}", subset=steps, na_rep="—"), hide_index=True, width="stretch",
-                     height=min(36 + 35 * len(flows), 388))
+        nxt = dict(zip(scheme.buckets, scheme.buckets[1:]))
+        st.dataframe(vm.flow_styler(flows, marks["flow_rate"], nxt, tr("Month")), hide_index=True,
+                     width="stretch", height=min(36 + 35 * len(flows), 388))
         ui.download(flows, "flow_rates", key="migration_flow_csv")
 with right:
-    ui.chart(early_flow_lines(fr, tr("Early flow rates"), subtitle(tr("by balance"), sch), lang),
-             "migration_flow")
+    ui.chart(early_flow_lines(fr, tr("Early flow rates"), subtitle(tr("by balance"), sch), lang,
+                              marks=marks["flow_rate"]), "migration_flow")
 st.caption(tr("Flow rate = exposure in M(k+1) at t / exposure in M(k) at t−1, for the whole scope. "
-              "The last bucket is open-ended, so its exposure at t also holds loans that stayed there: "
-              "its flow rate can exceed 100%."))
+              "A rate can exceed 100% when balances grow or loans skip a bucket (a 31-day month can take "
+              "DPD across two edges). Filled cells breach a rule (amber: warn, red: critical)."))
 
 st.subheader(tr("Chained loss projection · {m}", m=picked))
 balances = ui.fetch("bucket_balance", in_month, group_by="none")
@@ -109,7 +114,7 @@ else:
                      hide_index=True, width="stretch")
         ui.download(proj, f"loss_projection_{picked}", key="migration_projection_csv")
     if (proj["chained_flow"] > 1).any():
-        st.warning(tr("Some net flows exceed 100%: a later flow rate in the chain is above 100% (the last "
-                      "bucket also holds loans that stayed there), so read this projection as an upper bound."))
+        st.warning(tr("Some net flows exceed 100%: a later flow rate in the chain is above 100%, so read "
+                      "this projection as an upper bound."))
     st.caption(tr("Net flow to write-off of bucket k = the product of the month's flow rates from M(k) "
                   "onward; projected write-off = exposure in each bucket at t × its net flow, summed."))

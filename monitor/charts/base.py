@@ -58,13 +58,13 @@ def themed(fig: go.Figure, title: str, sub: str = "", height: int = 380,
     return fig
 
 
-def add_thresholds(fig: go.Figure, thresholds, lang: str = "zh", yformat: str = ".2%") -> go.Figure:
-    """Draw a rule's warn and critical limits as horizontal lines.
+def add_thresholds(fig: go.Figure, thresholds, lang: str = "zh", yformat: str = ".2%", **cell) -> go.Figure:
+    """Draw a rule's warn and critical limits as horizontal lines (`cell`: row=, col= of a subplot).
 
     `thresholds`: iterable of dicts {value, severity ('warn'|'critical'), label}."""
     for th in thresholds or ():
         sev = th["severity"]
-        fig.add_hline(
+        fig.add_hline(**cell,
             y=th["value"], line_dash="dash" if sev == "warn" else "solid", line_width=1.5,
             line_color=SEVERITY_COLORS[sev],
             annotation_text=f"{th.get('label') or t(sev, lang)} {th['value']:{yformat}}",
@@ -74,8 +74,10 @@ def add_thresholds(fig: go.Figure, thresholds, lang: str = "zh", yformat: str = 
     return fig
 
 
-def add_breach_points(fig: go.Figure, points, lang: str = "zh", yformat: str = ".2%") -> go.Figure:
-    """Mark breaching points. `points`: DataFrame with x, y, severity (and optional text)."""
+def add_breach_points(fig: go.Figure, points, lang: str = "zh", yformat: str = ".2%",
+                      showlegend: bool = True, **cell) -> go.Figure:
+    """Mark breaching points. `points`: DataFrame with x, y, severity (and optional text);
+    `cell`: row=, col= of a subplot."""
     if points is None or len(points) == 0:
         return fig
     for sev in ("warn", "critical"):
@@ -87,7 +89,8 @@ def add_breach_points(fig: go.Figure, points, lang: str = "zh", yformat: str = "
             marker={"symbol": "circle-open", "size": 13, "line": {"width": 2.5},
                     "color": SEVERITY_COLORS[sev]},
             hovertext=p.get("text"), hovertemplate="%{hovertext}<extra></extra>"
-            if "text" in p else f"%{{y:{yformat}}}<extra></extra>"))
+            if "text" in p else f"%{{y:{yformat}}}<extra></extra>", showlegend=showlegend,
+            legendgroup=f"breach_{sev}"), **cell)
     return fig
 
 

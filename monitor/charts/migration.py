@@ -9,7 +9,7 @@ from plotly.subplots import make_subplots
 
 from .. import fmt
 from ..i18n import t
-from .base import bucket_color, empty_figure, themed
+from .base import add_breach_points, add_thresholds, bucket_color, empty_figure, themed
 
 MEASURE_LABELS = {"loans": "Loans", "exposure_from": "Balance at t−1", "share_loans": "Row % by count",
                   "share_exposure": "Row % by balance"}
@@ -93,7 +93,7 @@ def _month_dtick(n_months: int, across: int = 1) -> str:
 
 
 def roll_cure_panels(df: pd.DataFrame, titles: dict[int, str], title: str, sub: str, lang: str = "zh",
-                     cols: int = 4) -> go.Figure:
+                     cols: int = 4, marks: dict[str, dict] | None = None) -> go.Figure:
     """Small multiples, one panel per from-bucket of `df` (views_migration.roll_cure_series): its roll
     rate as a solid line in the bucket's colour, its cure rate dotted in M0's colour (cured = back
     to M0). Each panel has its own scale: M0 rolls ~2% while M6 rolls ~90%."""
@@ -115,6 +115,10 @@ def roll_cure_panels(df: pd.DataFrame, titles: dict[int, str], title: str, sub: 
                     x=g["to_month"], y=g[col], name=name, mode="lines+markers", line=line,
                     marker={"size": 3}, legendgroup=col, showlegend=False,
                     hovertemplate=f"{bucket} {name} · %{{x|%Y-%m}}: %{{y:.2%}}<extra></extra>"), row=r, col=c)
+        mark = (marks or {}).get(bucket)
+        if mark:  # the rules watching this bucket's roll or cure rate: limits and breaching points
+            add_thresholds(fig, mark["thresholds"], lang, row=r, col=c)
+            add_breach_points(fig, mark["points"], lang, showlegend=False, row=r, col=c)
         top = float(g[["roll_rate", "cure_rate"]].max().max())
         fig.update_yaxes(tickformat=".1%" if 0 < top < 0.1 else ".0%", rangemode="tozero", row=r, col=c)
     # legend keys only: what solid and dotted mean
@@ -131,7 +135,7 @@ def roll_cure_panels(df: pd.DataFrame, titles: dict[int, str], title: str, sub: 
 
 
 def early_flow_lines(fr: pd.DataFrame, title: str, sub: str, lang: str = "zh", steps: int = 2,
-                     height: int = 380) -> go.Figure:
+                     height: int = 380, marks: dict[str, dict] | None = None) -> go.Figure:
     """The first `steps` flow rates (M0→M1, M1→M2) over time, one panel each (their scales differ
     twenty-fold), in the colour of the bucket they flow into."""
     d = fr[(fr["grp"] == "ALL") & (fr["from_idx"] < steps)]
@@ -145,6 +149,10 @@ def early_flow_lines(fr: pd.DataFrame, title: str, sub: str, lang: str = "zh", s
             x=g["snapshot_month"], y=g["flow_rate"], name=names[i], mode="lines+markers",
             line={"color": bucket_color(idx + 1), "width": 2}, marker={"size": 4},
             hovertemplate=f"{names[i]} · %{{x|%Y-%m}}: %{{y:.2%}}<extra></extra>"), row=i + 1, col=1)
+        mark = (marks or {}).get(g["from_bucket"].iloc[0])
+        if mark:
+            add_thresholds(fig, mark["thresholds"], lang, row=i + 1, col=1)
+            add_breach_points(fig, mark["points"], lang, showlegend=False, row=i + 1, col=1)
         fig.update_yaxes(title_text=names[i], tickformat=".1%" if idx == 0 else ".0%",
                          rangemode="tozero", row=i + 1, col=1)
     fig.update_xaxes(tickformat="%Y-%m", dtick=_month_dtick(d["snapshot_month"].nunique(), 3))

@@ -34,18 +34,18 @@ ZH = {
     "No flow rates: they need two consecutive months.": "没有迁徙率：需要两个相邻月份。",
     "Early flow rates": "前期迁徙率",
     "Flow rate = exposure in M(k+1) at t / exposure in M(k) at t−1, for the whole scope. "
-    "The last bucket is open-ended, so its exposure at t also holds loans that stayed there: "
-    "its flow rate can exceed 100%.":
-        "迁徙率 = t 月 M(k+1) 余额 ÷ t−1 月 M(k) 余额（筛选范围整体口径）。最后一个账龄桶不封顶，"
-        "t 月余额中包含留在该桶的贷款，因此其迁徙率可能超过 100%。",
+    "A rate can exceed 100% when balances grow or loans skip a bucket (a 31-day month can take "
+    "DPD across two edges). Filled cells breach a rule (amber: warn, red: critical).":
+        "迁徙率 = t 月 M(k+1) 余额 ÷ t−1 月 M(k) 余额（筛选范围整体口径）。余额增长或贷款跨桶"
+        "（31 天的月份可能使逾期天数跨过两个边界）时，迁徙率可能超过 100%。底色单元格触发预警规则"
+        "（琥珀色：预警，红色：严重）。",
     "Chained loss projection · {m}": "链式迁徙损失预测 · {m}",
     "Projected write-off": "预计核销金额",
     "Of the exposure in {a}–{b}": "占 {a}–{b} 余额",
     "Left out (undefined chain): {b}": "未计入（迁徙链无定义）：{b}",
-    "Some net flows exceed 100%: a later flow rate in the chain is above 100% (the last "
-    "bucket also holds loans that stayed there), so read this projection as an upper bound.":
-        "部分净迁徙比例超过 100%：迁徙链中后段的迁徙率高于 100%（最后一个账龄桶中还包含留存的贷款），"
-        "因此该预测应视为上限。",
+    "Some net flows exceed 100%: a later flow rate in the chain is above 100%, so read "
+    "this projection as an upper bound.":
+        "部分净迁徙比例超过 100%：迁徙链中后段的迁徙率高于 100%，因此该预测应视为上限。",
     "Bucket": "账龄桶",
     "Exposure at t": "t 月余额",
     "Net flow to write-off": "净迁徙至核销比例",
