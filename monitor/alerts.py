@@ -181,7 +181,8 @@ def sentence(rule: Rule, b: dict, lang: str) -> str:
         return f"{name}: {verb} {ch} month on month to {val} in {month} ({b['severity']} limit {lim_t})."
     mean = _value_text(rule, b["mean"])
     if lang == "zh":
-        return f"{name}：{month} 为 {val}，偏离近 {rule.window} 个月均值 {mean} 达 {b['z']:+.1f}σ（{sev_zh}阈值 {lim:g}σ）。"
+        return (f"{name}：{month} 为 {val}，偏离近 {rule.window} 个月均值 {mean} 达 {b['z']:+.1f}σ"
+                f"（{sev_zh}阈值 {lim:g}σ）。")
     return (f"{name}: {val} in {month} is {b['z']:+.1f}σ from its trailing {rule.window}-month mean "
             f"{mean} ({b['severity']} limit {lim:g}σ).")
 

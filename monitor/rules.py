@@ -67,7 +67,7 @@ class Rule:
         if self.metric == "flow_rate":
             return f"flow_rate {self.bucket}->{self.next_bucket}"
         if self.metric == "vintage_rate":
-            return f"vintage_rate {self.level} MOB {self.mob}"
+            return f"vintage_rate {self.level} MOB {self.mob} {self.basis}"
         return self.metric
 
     @property

@@ -75,3 +75,14 @@ def grid(df: pd.DataFrame, basis: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     immature = immature.astype("boolean").astype(float)  # 1 immature, 0 mature, NaN unreached
     values.columns.name = immature.columns.name = None
     return values, immature
+
+
+def heat_breaches(points: pd.DataFrame, mobs: dict[str, int]) -> pd.DataFrame:
+    """Breaching cells of vintage rules for the heatmap: a rule at MOB m breaching in month t marks
+    the cohort t − m at column m. `points`: rule_links.breach_points; `mobs`: {rule id: mob}."""
+    rows = []
+    for p in points.itertuples():
+        m = mobs[p.rule]
+        cohort = (pd.Timestamp(p.x) - pd.DateOffset(months=m)).strftime("%Y-%m")
+        rows.append({"cohort": cohort, "mob": m, "severity": p.severity, "text": p.text})
+    return pd.DataFrame(rows, columns=["cohort", "mob", "severity", "text"])

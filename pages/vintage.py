@@ -3,6 +3,7 @@ cohort × MOB heatmap, at a level, by balance (vintage rate) or by count (ever a
 import streamlit as st
 
 from monitor import fmt
+from monitor import rule_links as link
 from monitor import views_vintage as vv
 from monitor.charts.base import subtitle
 from monitor.charts.vintage import vintage_curves, vintage_heatmap
@@ -95,7 +96,13 @@ if group == "product":
                           format_func=lambda g: tr("All") if g == "ALL" else tr(g))
 heat = cells if target == "ALL" else vv.in_view(df, target, scope.from_month, scope.to_month, censored)
 name = tr("All") if target == "ALL" else tr(target)
+# the vintage rules on this group at this level and basis outline their breaching cells
+rules = ui.rules()
+links = link.applicable(rules, scope, "none" if target == "ALL" else "product", [target],
+                        metric="vintage_rate", level=level, basis=basis)
+points = link.breach_points(ui.breaches(), {r: g for r, g in links.items() if g == target}, lang)
+marked = vv.heat_breaches(points, {r.id: r.mob for r in rules})
 ui.chart(vintage_heatmap(heat, basis, level, k, tr("{level} by cohort and MOB · {name}", level=level, name=name),
-                         subtitle(basis_text, tr("grey hatched = immature, blank = not reached yet"), sch), lang),
-         "vintage_heatmap")
+                         subtitle(basis_text, tr("grey hatched = immature, blank = not reached yet"), sch), lang,
+                         breaches=marked), "vintage_heatmap")
 ui.download(heat, f"vintage_{level}_{name}", key="vintage_csv")

@@ -85,3 +85,17 @@ def test_grid_masks_immature_and_leaves_unreached_blank():
     assert counts.loc["2024-02", 2] == 0.3
     empty_v, empty_i = vv.grid(d.iloc[0:0], "balance")
     assert empty_v.empty and empty_i.empty
+
+
+def test_heat_breaches_put_a_rule_at_its_cohort_and_mob():
+    import pandas as pd
+
+    from monitor.views_vintage import heat_breaches
+    points = pd.DataFrame({"x": pd.to_datetime(["2025-12-01", "2025-10-01"]), "y": [0.14, 0.09],
+                           "severity": ["critical", "warn"], "grp": ["ALL", "ALL"], "text": ["a", "b"],
+                           "rule": ["r6", "r6"]})
+    out = heat_breaches(points, {"r6": 6})
+    # a MOB-6 value seen in 2025-12 belongs to the 2025-06 cohort
+    assert out.to_dict("records") == [
+        {"cohort": "2025-06", "mob": 6, "severity": "critical", "text": "a"},
+        {"cohort": "2025-04", "mob": 6, "severity": "warn", "text": "b"}]

@@ -10,7 +10,7 @@ from plotly.subplots import make_subplots
 
 from ..i18n import t
 from ..views_vintage import grid
-from .base import empty_figure, themed
+from .base import SEVERITY_COLORS, empty_figure, themed
 
 IMMATURE_FILL = "#E5E7EB"
 IMMATURE_HATCH = "#9CA3AF"
@@ -87,9 +87,10 @@ def vintage_curves(points: pd.DataFrame, basis: str, level: str, k: int, title: 
 
 
 def vintage_heatmap(cells: pd.DataFrame, basis: str, level: str, k: int, title: str, sub: str,
-                    lang: str = "zh") -> go.Figure:
+                    lang: str = "zh", breaches: pd.DataFrame | None = None) -> go.Figure:
     """Cohort rows (oldest at top) × MOB columns of `cells` (one group's vintage cells). Immature cells
-    (MOB < k) are grey and hatched, never 0; cells a cohort has not reached stay blank."""
+    (MOB < k) are grey and hatched, never 0; cells a cohort has not reached stay blank. `breaches`
+    (cohort label, mob, severity, text) outlines the cells that breach a vintage rule."""
     values, immature = grid(cells, basis)
     if values.empty:
         return empty_figure(t("No vintage cells in the selected filters.", lang))
@@ -125,6 +126,14 @@ def vintage_heatmap(cells: pd.DataFrame, basis: str, level: str, k: int, title: 
             x=[mobs[i] for i in xs], y=[cohorts[j] for j in ys], mode="markers", hoverinfo="skip",
             name=f"{t('immature', lang)} (MOB < {k})", showlegend=True,
             marker={"symbol": "line-ne", "size": 9, "line": {"width": 1.2, "color": IMMATURE_HATCH}}))
+    for sev in ("warn", "critical"):
+        b = breaches[breaches["severity"] == sev] if breaches is not None and len(breaches) else None
+        if b is not None and not b.empty:
+            fig.add_trace(go.Scatter(
+                x=b["mob"], y=b["cohort"], mode="markers", name=t(sev, lang), hovertext=b["text"],
+                hovertemplate="%{hovertext}<extra></extra>",
+                marker={"symbol": "square-open", "size": 16, "line": {"width": 2.5},
+                        "color": SEVERITY_COLORS[sev]}))
     fig.update_yaxes(autorange="reversed", type="category", title_text=t("Cohort (origination month)", lang),
                      showgrid=False, dtick=1 if len(cohorts) <= 40 else 3)
     fig.update_xaxes(title_text=t("Months on book (MOB)", lang), showgrid=False, dtick=1 if small else 3,
