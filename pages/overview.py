@@ -13,6 +13,7 @@ from monitor.report.pdf import chromium
 from monitor.rule_links import applicable, breach_points, cell_severities, worst
 from monitor.rules import parse_rules
 from pages import common as ui
+from pages import regulatory_views
 
 v = ui.view()
 scope, tr, lang, month = v.scope, ui.tr, ui.lang(), v.month
@@ -110,6 +111,9 @@ st.caption(tr("Rates by balance, coincident, {scheme}. Changes in percentage poi
               "month-on-month (a worsening), green: it fell. Filled cells breach a rule (amber: warn, "
               "red: critical).", scheme=ui.scheme_label(scope)))
 ui.download(vo.product_export(table, levels, lang), f"overview_products_{month:%Y%m}", key="overview_csv")
+
+st.divider()
+regulatory_views.render(scope, month)
 
 
 # --- export: the month's report as PDF (executives forward it) and as an Excel workbook -----------

@@ -6,6 +6,7 @@ from monitor import views_segments as vs
 from monitor.charts.base import subtitle
 from monitor.charts.segments import rate_bars, rate_heatmap, trend_lines
 from pages import common as ui
+from pages import regulatory_views
 
 TOP_VALUES = 6
 ROW_LIMITS = [50, 200, 1000, 5000]
@@ -130,7 +131,7 @@ st.caption(tr("Loans{at} in {where}: {n}, exposure {exposure}; showing {shown}, 
               at=tr(" at {level}", level=level) if only else "", where=where,
               exposure=fmt.money(totals["exposure"], lang), shown=fmt.count(len(loans))))
 shown = vs.drill_table(loans, dim, v.columns)
-st.dataframe(shown, width="stretch", hide_index=True, height=420, column_config={
+st.dataframe(shown, width="stretch", hide_index=True, height=420, key="segments_loans", column_config={
     "loan_id": st.column_config.TextColumn(tr("Loan")),
     "product": st.column_config.TextColumn(tr("Product")),
     "region": st.column_config.TextColumn(tr("Region")),
@@ -143,3 +144,6 @@ st.dataframe(shown, width="stretch", hide_index=True, height=420, column_config=
     "origination_month": st.column_config.DateColumn(tr("Origination month"), format="YYYY-MM"),
     "collection_action": st.column_config.TextColumn(tr("Collection action"))})
 ui.download(shown, f"loans_{dim}_{value}_{level if only else 'all'}", key="segments_loans_csv")
+
+st.divider()
+regulatory_views.render(v.scope, v.month, key="segments_regulatory")

@@ -66,7 +66,9 @@ def _metric(book, scope: Scope, group_by: str, level: str = "M2+", column: str =
 
 
 def _loans(at) -> pd.DataFrame:
-    return at.dataframe[-1].value  # the drill-down is the page's last table
+    """The drill-down table: the page's one table of loans."""
+    (table,) = [d.value for d in at.dataframe if "loan_id" in d.value.columns]
+    return table
 
 
 def test_product_bars_equal_the_metrics_layer(sample, book):
