@@ -74,11 +74,13 @@ def _color(metric) -> str:
 
 
 BREACH_COUNT = ("Active breaches", "当前预警")
+KPIS = 5  # the five KPI cards come first; the regulatory views' metrics follow them
 
 
 def _cards(at) -> dict[str, object]:
     """The KPI cards by label; a card's label carries ' :red[**· critical**]' when a rule breaches."""
-    return {m.label.split(" :")[0]: m for m in at.metric if m.label not in BREACH_COUNT}
+    cards = [m for m in at.metric if m.label not in BREACH_COUNT][:KPIS]
+    return {m.label.split(" :")[0]: m for m in cards}
 
 
 def test_kpi_cards_and_breach_count_follow_the_rules(sample, latest):
