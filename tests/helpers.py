@@ -10,6 +10,10 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample_data" / "sample_book.parquet"
+#: the public UCI card panel reshaped to snapshots (../shared/real_data, next to the checkout)
+REAL = next((p for p in (ROOT.parent / "shared" / "real_data" / "uci_taiwan_cc_2005_snapshots.parquet",
+                         Path("/work/shared/real_data/uci_taiwan_cc_2005_snapshots.parquet")) if p.exists()),
+            ROOT.parent / "shared" / "real_data" / "uci_taiwan_cc_2005_snapshots.parquet")
 APP = str(ROOT / "app.py")
 
 

@@ -6,37 +6,21 @@ what it cannot show."""
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import numpy as np
 import pytest
-from helpers import APP, SAMPLE, figure
+from helpers import APP, REAL, figure
 
 from monitor import fmt
 from monitor import projection as pj
-from monitor.book import open_book
 from monitor.metrics import Scope, bucket_balance, flow_rates, months, roll_cure
 
-REAL = Path("/work/shared/real_data/uci_taiwan_cc_2005_snapshots.parquet")
 PAGE = "pages/collections.py"
 H1, H2 = ["2024-01", "2024-06"], ["2024-07", "2024-12"]
 
 
-@pytest.fixture(scope="module")
-def sample(tmp_path_factory) -> str:
-    if SAMPLE.exists():
-        return str(SAMPLE)
-    from monitor.generator import write_book
-    path = tmp_path_factory.mktemp("sample") / "sample_book.parquet"
-    write_book(path)
-    return str(path)
 
 
-@pytest.fixture(scope="module")
-def book(sample):
-    b = open_book(sample)
-    yield b
-    b.close()
 
 
 def _open(data, query: dict | None = None, lang: str = "zh"):

@@ -3,27 +3,15 @@ optional columns and what their absence disables, and the metric dictionary in b
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import duckdb
-import pytest
-from helpers import APP, SAMPLE
+from helpers import APP, REAL
 
 from monitor.cubes import CUBES
 
-REAL = Path("/work/shared/real_data/uci_taiwan_cc_2005_snapshots.parquet")
 PAGE = "pages/data.py"
 
 
-@pytest.fixture(scope="module")
-def sample(tmp_path_factory) -> str:
-    """The sample book (the seeded generator's output when the file is not there yet)."""
-    if SAMPLE.exists():
-        return str(SAMPLE)
-    from monitor.generator import write_book
-    path = tmp_path_factory.mktemp("sample") / "sample_book.parquet"
-    write_book(path)
-    return str(path)
 
 
 def _open(data, lang: str = "zh"):

@@ -2,14 +2,13 @@
 from datetime import date
 
 import pytest
-from helpers import SAMPLE, figure, open_app
+from helpers import REAL, SAMPLE, figure, open_app
 
 from monitor import metrics as m
 from monitor.book import open_book
 from monitor.records import migration_records
 
 PAGE = "pages/migration.py"
-REAL = "/work/shared/real_data/uci_taiwan_cc_2005_snapshots.parquet"
 LAST = date(2025, 12, 1)
 
 

@@ -7,33 +7,18 @@ import os
 from pathlib import Path
 
 import pytest
-from helpers import APP, SAMPLE, figure
+from helpers import APP, REAL, figure
 
 from monitor import fmt
 from monitor.book import open_book
 from monitor.metrics import months
 from monitor.records import summary_records
 
-REAL = Path("/work/shared/real_data/uci_taiwan_cc_2005_snapshots.parquet")
 PAGE = "pages/overview.py"
 
 
-@pytest.fixture(scope="module")
-def sample(tmp_path_factory) -> str:
-    """The sample book (the seeded generator's output when the file is not there yet)."""
-    if SAMPLE.exists():
-        return str(SAMPLE)
-    from monitor.generator import write_book
-    path = tmp_path_factory.mktemp("sample") / "sample_book.parquet"
-    write_book(path)
-    return str(path)
 
 
-@pytest.fixture(scope="module")
-def book(sample):
-    b = open_book(sample)
-    yield b
-    b.close()
 
 
 def _records(book, month, scheme: str = "cn") -> dict[str, dict]:
@@ -85,7 +70,6 @@ def _cards(at) -> dict[str, object]:
 
 def test_kpi_cards_and_breach_count_follow_the_rules(sample, latest):
     from monitor.alerts import evaluate
-    from monitor.book import open_book
     from monitor.rules import load_rules
     book = open_book(sample)
     allb, _ = evaluate(book.con, load_rules(Path(sample).with_name("rules.toml")))

@@ -4,37 +4,20 @@ and the real panel (no region/channel/segments) renders."""
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pandas as pd
 import pytest
-from helpers import APP, SAMPLE, figure, open_app
+from helpers import APP, REAL, figure, open_app
 
-from monitor.book import open_book
 from monitor.definitions import load_definitions
 from monitor.metrics import Scope, months, overdue_by_month
 
-REAL = Path("/work/shared/real_data/uci_taiwan_cc_2005_snapshots.parquet")
 PAGE = "pages/segments.py"
 HOSTILE = "x'); DROP TABLE loan_snapshots; --"
 
 
-@pytest.fixture(scope="module")
-def sample(tmp_path_factory) -> str:
-    """The sample book (the seeded generator's output when the file is not there yet)."""
-    if SAMPLE.exists():
-        return str(SAMPLE)
-    from monitor.generator import write_book
-    path = tmp_path_factory.mktemp("sample") / "sample_book.parquet"
-    write_book(path)
-    return str(path)
 
 
-@pytest.fixture(scope="module")
-def book(sample):
-    b = open_book(sample)
-    yield b
-    b.close()
 
 
 def _open(data, **sidebar):

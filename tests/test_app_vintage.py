@@ -2,14 +2,13 @@
 import math
 
 import pytest
-from helpers import SAMPLE, figure, figures, open_app
+from helpers import REAL, SAMPLE, figure, figures, open_app
 
 from monitor import metrics as m
 from monitor.book import open_book
 from monitor.records import vintage_records
 
 PAGE = "pages/vintage.py"
-REAL = "/work/shared/real_data/uci_taiwan_cc_2005_snapshots.parquet"
 
 
 @pytest.fixture(scope="module")

@@ -12,12 +12,12 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
+from helpers import REAL
 
 from monitor.errors import LoadError, UserError
 from monitor.loader import load
 
 ROOT = Path(__file__).resolve().parent.parent
-REAL = Path("/work/shared/real_data/uci_taiwan_cc_2005_snapshots.parquet")
 HEADER = "snapshot_month,loan_id,outstanding_balance,days_past_due"
 
 

@@ -214,8 +214,8 @@ def test_views_render_and_the_npl_card_equals_the_records(sample_book):
 
 
 def test_views_in_english_on_the_real_panel():
-    from pathlib import Path
-    real = Path("/work/shared/real_data/uci_taiwan_cc_2005_snapshots.parquet")
+    from helpers import REAL
+    real = REAL
     if not real.exists():
         pytest.skip("the real panel is not there")
     at = _render("en", data=real)  # six months of 2005, no product column

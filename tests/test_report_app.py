@@ -16,9 +16,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from helpers import ROOT, SAMPLE, open_app
+from helpers import REAL, ROOT, SAMPLE, open_app
 
-REAL = Path("/work/shared/real_data/uci_taiwan_cc_2005_snapshots.parquet")
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]
