@@ -8,6 +8,7 @@ from datetime import datetime
 import duckdb
 
 from .cubes import build_cubes
+from .load_checks import dpd_jumps_from_cube
 from .loader import LoadReport, load
 
 
@@ -19,6 +20,8 @@ class Book:
     cube_stats: dict = field(default_factory=dict)
     built_at: datetime = field(default_factory=datetime.now)
     seconds: float = 0.0
+    store: str | None = None  # the prebuilt store this book was opened from (None: raw data)
+    engine: str = "duckdb"  # what built the cubes: duckdb or spark
 
     @property
     def columns(self) -> list[str]:
@@ -29,12 +32,25 @@ class Book:
         self.con.close()
 
 
+def build(con: duckdb.DuckDBPyConnection, report: LoadReport) -> dict:
+    """Build the cubes over a loaded book and finish its report: the DPD-jump warning comes from
+    the counts the transition cube makes while it pairs the months (no second join)."""
+    stats = build_cubes(con)
+    report.warnings += dpd_jumps_from_cube(con, report.source)
+    con.execute("set preserve_insertion_order = true")  # page queries: the default again
+    return stats
+
+
 def open_book(path: str, mapping: dict[str, str] | None = None) -> Book:
-    """Load and validate `path`, then build the cubes: the raw scan happens once, here."""
+    """Load and validate `path`, then build the cubes: the raw scan happens once, here. A store
+    written by `python -m monitor build` opens as it is (read-only, no scan)."""
+    from .store import is_store, open_store
+    if is_store(path):
+        return open_store(path)
     t0 = time.perf_counter()
-    con, report = load(path, mapping)
+    con, report = load(path, mapping, jumps=False)
     try:
-        stats = build_cubes(con)
+        stats = build(con, report)
     except BaseException:
         con.close()
         raise

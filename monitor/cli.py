@@ -48,7 +48,7 @@ def data_arg(p: argparse.ArgumentParser, required: bool = True) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from . import cli_commands, cli_more, cli_report  # noqa: F401  (register the commands and their arguments)
+    from . import cli_commands, cli_more, cli_report, cli_scale  # noqa: F401  (register the commands and their arguments)
     ap = argparse.ArgumentParser(prog="python -m monitor",
                                  description="Loan Portfolio Monitor (逾期监控看板): headless commands")
     sub = ap.add_subparsers(dest="command", required=True, metavar="COMMAND")

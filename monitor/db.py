@@ -53,16 +53,36 @@ def execute(con: duckdb.DuckDBPyConnection, name: str, **params) -> None:
     con.execute(sql, _bind(sql, params))
 
 
+def row(con: duckdb.DuckDBPyConnection, name: str, **params) -> dict:
+    """The first row of queries/<name>.sql as {column: Python value} (lists stay lists)."""
+    sql = sql_text(name)
+    cur = con.execute(sql, _bind(sql, params))
+    values = cur.fetchone()
+    return dict(zip([d[0] for d in cur.description], values or ()))
+
+
 def scalar(con: duckdb.DuckDBPyConnection, name: str, **params):
     sql = sql_text(name)
     row = con.execute(sql, _bind(sql, params)).fetchone()
     return row[0] if row else None
 
 
+def _memory_limit() -> str:
+    """Half the machine's RAM, capped at 3 GB: a 15M-row book builds well inside it and a bigger
+    one spills to the temp directory instead of dying (MONITOR_MEMORY_LIMIT overrides)."""
+    if os.environ.get("MONITOR_MEMORY_LIMIT"):
+        return os.environ["MONITOR_MEMORY_LIMIT"]
+    try:
+        ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        ram = 4 << 30
+    return f"{max(512, min(3072, ram // 2 >> 20))}MB"
+
+
 def new_connection(path: str | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """A DuckDB connection with a memory cap and a spill directory (a big book spills, not dies)."""
     config = {
-        "memory_limit": os.environ.get("MONITOR_MEMORY_LIMIT", "3GB"),
+        "memory_limit": _memory_limit(),
         "temp_directory": os.environ.get("MONITOR_TEMP_DIR",
                                          str(Path(tempfile.gettempdir()) / "monitor_duckdb")),
         "threads": int(os.environ.get("MONITOR_THREADS", os.cpu_count() or 2)),
@@ -70,6 +90,12 @@ def new_connection(path: str | None = None, read_only: bool = False) -> duckdb.D
     con = duckdb.connect(path or ":memory:", read_only=read_only, config=config)
     con.execute("set enable_progress_bar = false")  # a CLI's stderr is for messages only
     return con
+
+
+def bulk_mode(con: duckdb.DuckDBPyConnection) -> None:
+    """Settings for building: results carry their own ORDER BY, so rows may come in any order (less
+    memory and full parallelism for the big CREATE TABLE ... AS statements)."""
+    con.execute("set preserve_insertion_order = false")
 
 
 def install_definitions(con: duckdb.DuckDBPyConnection, defs: Definitions | None = None) -> None:

@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import duckdb
+import pandas as pd
 
 from . import db
-from .checks import BY_CODE, ROW_CHECKS, Check
+from . import load_checks as lc
 from .definitions import MISSING, Definitions, load_definitions
 from .errors import Issue, LoadError, UserError
 from .sources import Source, open_source
@@ -37,6 +38,8 @@ COLUMNS: dict[str, tuple[str, bool]] = {
     "restructured": ("bool", False),
 }
 OPTIONAL = tuple(c for c, (_, req) in COLUMNS.items() if not req)
+# text dimensions, stored as ENUM types in loan_snapshots (create_loan_snapshots.sql)
+TEXT_DIMS = ("product", "region", "channel", "age_band", "income_band", "occupation", "collection_action")
 
 # Normalising SQL per (kind, type family): fixed fragments, the column is a quoted identifier
 # from the source's own schema. Empty text becomes NULL here, so the parse SQL sees NULL only.
@@ -47,7 +50,9 @@ _TEMPLATES = {
     ("number", "text"): "nullif(replace(replace(replace(trim({c}), ',', ''), '¥', ''), '￥', ''), '')",
     ("number", "numeric"): "cast({c} as double)",
     ("number", "other"): "cast({c} as varchar)",
-    ("id", "text"): "nullif(trim({c}), '')",
+    # trim only ids that need it: the same result as nullif(trim(c), ''), at half the cost
+    ("id", "text"): "case when {c} like ' %' or {c} like '% ' then nullif(trim({c}), '') "
+                    "else nullif({c}, '') end",
     ("id", "float"): "case when {c} = floor({c}) then cast(cast({c} as hugeint) as varchar) "
                      "else cast({c} as varchar) end",
     ("id", "other"): "nullif(trim(cast({c} as varchar)), '')",
@@ -112,6 +117,7 @@ class LoadReport:
     warnings: list[Issue] = field(default_factory=list)
     seconds: float = 0.0
     encoding: str = "utf-8"
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per load step
 
     def as_dict(self) -> dict:
         return {
@@ -120,27 +126,6 @@ class LoadReport:
             "last_month": self.last_month.strftime("%Y-%m"), "optional_columns": self.columns,
             "warnings": [w.as_dict() for w in self.warnings], "seconds": round(self.seconds, 3),
         }
-
-
-def _issue(check: Check, source: str, count: int, examples: list[str]) -> Issue:
-    ex = "; ".join(examples) if examples else "—"
-    en = f"{source}: column '{check.column}': " + check.en.format(n=f"{count:,}", examples="e.g. " + ex)
-    zh = f"{source}：列 '{check.column}'：" + check.zh.format(n=f"{count:,}", examples="例如 " + ex)
-    return Issue(check.code, check.column, count, tuple(examples), en, zh)
-
-
-def _show(value: str) -> str:
-    """A value as the user typed it: numbers bare, text quoted so stray spaces show."""
-    return value if re.fullmatch(r"[-+]?[\d.eE+]+( > .*)?", value) else repr(value)
-
-
-def _row_examples(con, src: Source, code: str) -> list[str]:
-    df = db.run(con, "load/check_examples", check=code)
-    out = []
-    for r in df.itertuples():
-        where = src.locate(r._1, int(r._2))
-        out.append(where if r.value is None else f"{where}: {_show(r.value)}")
-    return out
 
 
 def _normalise(con, src: Source, mapping: dict[str, str]) -> None:
@@ -170,75 +155,74 @@ def _check_mapping(src: Source, mapping: dict[str, str]) -> list[Issue]:
     return problems
 
 
-def _refusals(con, src: Source, counts: dict) -> list[Issue]:
-    if counts["rows"] == 0:
-        return [Issue("no_rows", None, 0, (), f"{src.path}: the source has a header but no rows. "
-                      "Export the snapshot again.", f"{src.path}：只有表头，没有数据行。请重新导出。")]
-    return [_issue(BY_CODE[code], src.path, counts[code], _row_examples(con, src, code))
-            for code in ROW_CHECKS if BY_CODE[code].refuse and counts[code]]
+def _enum_types(con: duckdb.DuckDBPyConnection, src: Source, mapping: dict[str, str]) -> None:
+    """ENUM types of the text dimensions, from the source's own values (plus the missing marker).
+    The distinct raw values are found first (cheap on a dictionary-encoded column) and only those
+    few are normalised, with the same template as source_norm."""
+    for dim in TEXT_DIMS:
+        members = {MISSING}
+        col = mapping.get(dim)
+        if col:
+            expr = _expr("text", src.columns[col], "v")
+            found = con.execute(f"select list(distinct coalesce({expr}, $missing)) "
+                                f"from (select distinct {_quote(col)} as v from source_raw)",
+                                {"missing": MISSING}).fetchone()[0]
+            members |= set(found or [])
+        # `dim` comes from TEXT_DIMS, never from a user; the members are bound
+        con.execute(f"create or replace type enum_{dim} as enum "
+                    "(select v from (select unnest($members) as v) order by v)", {"members": sorted(members)})
 
 
-def _duplicates(con, src: Source) -> list[Issue]:
-    dup = db.run(con, "load/duplicate_keys")
-    if dup.empty:
-        return []
-    examples = []
-    for r in dup.itertuples():
-        rows = db.run(con, "load/duplicate_rows", month=r.snapshot_month, loan_id=r.loan_id)
-        where = ", ".join(src.locate(f, int(n)) for f, n in zip(rows["_file"], rows["_row"]))
-        examples.append(f"{r.loan_id} in {r.snapshot_month:%Y-%m} at {where}")
-    return [_issue(BY_CODE["duplicate"], src.path, int(dup["pairs"].iloc[0]), examples)]
-
-
-def _warnings(con, src: Source, counts: dict) -> list[Issue]:
-    out = [_issue(BY_CODE[code], src.path, counts[code], _row_examples(con, src, code))
-           for code in ROW_CHECKS if not BY_CODE[code].refuse and counts[code]]
-    gaps = db.run(con, "load/warn_gaps")
-    if not gaps.empty:
-        ex = [f"{r.loan_id}: {r.months_missing} month(s) missing between {r.first_month:%Y-%m} "
-              f"and {r.last_month:%Y-%m}" for r in gaps.itertuples()]
-        out.append(_issue(BY_CODE["gaps"], src.path, int(gaps["loans"].iloc[0]), ex))
-    jumps = db.run(con, "load/warn_dpd_jumps")
-    if not jumps.empty:
-        ex = [f"{r.loan_id} {r.snapshot_month:%Y-%m}: {r.prev_dpd} → {r.days_past_due} in a "
-              f"{r.days_in_month}-day month" for r in jumps.itertuples()]
-        out.append(_issue(BY_CODE["dpd_jumps"], src.path, int(jumps["loan_months"].iloc[0]), ex))
+def _timed(timings: dict, step: str, fn, *args, **kwargs):
+    t0 = time.perf_counter()
+    out = fn(*args, **kwargs)
+    timings[step] = round(time.perf_counter() - t0, 3)
     return out
 
 
-def load(path: str, mapping: dict[str, str] | None = None,
-         defs: Definitions | None = None) -> tuple[duckdb.DuckDBPyConnection, LoadReport]:
+def load(path: str, mapping: dict[str, str] | None = None, defs: Definitions | None = None,
+         con: duckdb.DuckDBPyConnection | None = None,
+         jumps: bool = True) -> tuple[duckdb.DuckDBPyConnection, LoadReport]:
     """Load and validate a source into a new connection holding `loan_snapshots`.
 
+    `con`: build into this (empty) connection instead, e.g. a store file; it is closed on failure.
+    `jumps=False`: leave the DPD-jump warning to the cube build (see book.build).
     Raises LoadError (nothing loaded, one Issue per problem, an unreadable or empty file too)
     or UserError (no file or folder at `path`).
     """
-    t0 = time.perf_counter()
-    con = db.new_connection()
+    t0, timings = time.perf_counter(), {}
+    con = con or db.new_connection()
     try:
         db.install_definitions(con, defs or load_definitions())
-        src = open_source(con, str(path))
+        src = _timed(timings, "open", open_source, con, str(path))
+        db.bulk_mode(con)
         mapping = dict(mapping) if mapping is not None else default_mapping(list(src.columns))
         problems = _check_mapping(src, mapping)
         if problems:
             raise LoadError(src.path, problems)
         _normalise(con, src, mapping)
         db.execute(con, "load/source_parsed")
-        counts = db.run(con, "load/check_counts").iloc[0].to_dict()
-        problems = _refusals(con, src, counts) + _duplicates(con, src)
+        _timed(timings, "dim_values", _enum_types, con, src, mapping)
+        _timed(timings, "snapshots", db.execute, con, "load/create_loan_snapshots", missing=MISSING)
+        counts = _timed(timings, "row_checks", lambda: db.run(con, "load/check_counts").iloc[0].to_dict())
+        stats = db.run(con, "load/stats").iloc[0]
+        first = None if pd.isna(stats["first_month"]) else stats["first_month"].date()
+        last = None if first is None else stats["last_month"].date()
+        loans = _timed(timings, "loan_checks", lc.loan_checks, con, first, last)
+        problems = lc.refusals(con, src, counts) + (lc.duplicates(con, src) if loans["extra_rows"] else [])
         if problems:
             raise LoadError(src.path, problems)
-        db.execute(con, "load/create_loan_snapshots", missing=MISSING)
-        warnings = _warnings(con, src, counts)
-        stats = db.run(con, "load/stats").iloc[0]
+        con.execute("alter table loan_snapshots drop column check_flags")
+        months = [r[0] for r in con.execute(
+            "select distinct snapshot_month from loan_snapshots order by 1").fetchall()] if jumps else None
+        warnings = _timed(timings, "warnings", lc.warnings, con, src, counts, loans, months)
         if src.kind == "duckdb":
             con.execute("detach src")
         report = LoadReport(
-            source=src.path, kind=src.kind, rows=int(stats["rows"]), loans=int(stats["loans"]),
-            months=int(stats["months"]), first_month=stats["first_month"].date(),
-            last_month=stats["last_month"].date(),
+            source=src.path, kind=src.kind, rows=int(stats["rows"]), loans=loans["loans"],
+            months=int(stats["months"]), first_month=first, last_month=last,
             columns=[c for c in OPTIONAL if c in mapping], mapping=mapping, warnings=warnings,
-            seconds=time.perf_counter() - t0, encoding=src.encoding)
+            seconds=time.perf_counter() - t0, encoding=src.encoding, timings=timings)
         return con, report
     except BaseException:
         con.close()

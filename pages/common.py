@@ -24,6 +24,7 @@ from monitor.errors import UserError
 from monitor.i18n import DIM_LABELS, t
 from monitor.metrics import Scope
 from monitor.rules import Rule, RulesError, parse_rules
+from monitor.store import is_store, open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample_data" / "sample_book.parquet"
@@ -37,8 +38,10 @@ FILTER_DIMS = ("product", "region", "channel")
 
 # --- source and book ---------------------------------------------------------------------------
 def source() -> str:
-    """The data the app shows: `-- --data PATH`, else $MONITOR_DATA, else the sample book."""
-    return _arg("data") or os.environ.get("MONITOR_DATA") or str(SAMPLE)
+    """The data the app shows: a prebuilt store (`-- --db PATH` or $MONITOR_DB), else `-- --data
+    PATH`, else $MONITOR_DATA, else the sample book."""
+    return (_arg("db") or os.environ.get("MONITOR_DB") or _arg("data") or os.environ.get("MONITOR_DATA")
+            or str(SAMPLE))
 
 
 def _stamp(path: str) -> float:
@@ -50,6 +53,8 @@ def _stamp(path: str) -> float:
 @st.cache_resource(max_entries=4, show_spinner=False)
 def _load(path: str, stamp: float) -> Book:
     """Load, validate and build the cubes once per source version; then seal the connection."""
+    if is_store(path):  # a prebuilt store (monitor build): opened read-only, already sealed
+        return open_store(path)
     book = open_book(path)
     # Once loaded, the query connection may not touch local files nor change its settings.
     book.con.execute("set enable_external_access = false")

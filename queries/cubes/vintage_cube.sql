@@ -2,6 +2,7 @@
 -- Loans and exposure of each origination cohort at each month on book (MOB), by DPD band.
 -- MOB = months from the origination month to the snapshot month (MOB 0 = origination month).
 -- Rows with no origination_month, or one after the snapshot month, are not part of any cohort.
+-- Dimensions are grouped as stored (ENUM codes in DuckDB) and turned into text on the cells.
 -- Grain: one row per (origination_month, mob, product, region, channel, dpd_band).
 -- Reads: loan_snapshots. Used by: monitor/cubes.py (DuckDB and Spark run this same text)
 -- Params: $from_month DATE, $to_month DATE  (snapshot months to add)
@@ -25,9 +26,9 @@ cells as (
     select
         origination_month,
         mob,
-        product,
-        region,
-        channel,
+        cast(product as varchar) as product,
+        cast(region as varchar) as region,
+        cast(channel as varchar) as channel,
         dpd_band,
         count(*) as loans,
         sum(exposure) as exposure

@@ -1,7 +1,9 @@
 -- vintage_ever.sql
 -- When each loan first reached each level threshold (the DPD edge of some scheme's level), as a
 -- count of loans per cohort and first MOB; a cumulative sum over MOB gives "ever at level L".
--- Loans that reached a threshold before $from_month were counted by an earlier build.
+-- Only snapshots that belong to a cohort count (an origination month on or before the snapshot
+-- month). Loans that reached a threshold before $from_month were counted by an earlier build, so
+-- an append's rows (first reached in the appended months) are new rows.
 -- Grain: one row per (origination_month, product, region, channel, threshold_band, first_mob).
 -- Reads: loan_snapshots, scheme_level, dpd_lookup. Used by: monitor/cubes.py (DuckDB and Spark)
 -- Params: $from_month DATE, $to_month DATE
@@ -35,6 +37,8 @@ reached_before as (
     inner join thresholds as t
         on s.dpd_band >= t.threshold_band
     where s.snapshot_month < $from_month
+        and s.origination_month is not null
+        and s.origination_month <= s.snapshot_month
 ),
 first_reach as (
     select
@@ -54,9 +58,9 @@ first_reach as (
 counted as (
     select
         origination_month,
-        product,
-        region,
-        channel,
+        cast(product as varchar) as product,
+        cast(region as varchar) as region,
+        cast(channel as varchar) as channel,
         threshold_band,
         first_mob,
         count(*) as loans

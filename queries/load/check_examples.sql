@@ -1,6 +1,6 @@
 -- check_examples.sql
 -- Up to 5 example rows for one flag of check_counts, with the offending value as text.
--- Grain: one row per example source row. Reads: source_parsed. Used by: monitor/loader.py
+-- Grain: one row per example source row. Reads: source_parsed. Used by: monitor/load_checks.py
 -- Params: $check VARCHAR (a check_counts column name)
 with
 picked as (

@@ -1,6 +1,7 @@
 -- source_parsed.sql
 -- Parses the normalised source into DESIGN §1 types and flags every refusal (p_*) and every
--- row-level data-quality warning (w_*). Nothing is dropped here: the loader decides.
+-- row-level data-quality warning (w_*), and packs them into check_flags (bit i = the i-th flag in
+-- the order below, which check_counts.sql decodes). Nothing is dropped here: the loader decides.
 -- Grain: one row per source row. Reads: source_norm (source columns mapped to DESIGN names,
 -- empty text already NULL). Used by: monitor/loader.py
 -- Params: none
@@ -74,5 +75,29 @@ flagged as (
         overdue_amount < 0 as w_overdue_negative,
         origination_month > snapshot_month as w_origination_after_snapshot
     from typed
+),
+coded as (
+    select
+        *,
+        -- a NULL comparison is no finding
+        (cast(p_month_missing as integer)
+            | (cast(coalesce(p_month_unparsable, false) as integer) << 1)
+            | (cast(p_loan_id_missing as integer) << 2)
+            | (cast(p_dpd_missing as integer) << 3)
+            | (cast(coalesce(p_dpd_unparsable, false) as integer) << 4)
+            | (cast(coalesce(p_dpd_not_integer, false) as integer) << 5)
+            | (cast(coalesce(p_dpd_negative, false) as integer) << 6)
+            | (cast(coalesce(p_dpd_implausible, false) as integer) << 7)
+            | (cast(coalesce(p_balance_unparsable, false) as integer) << 8)
+            | (cast(coalesce(p_principal_unparsable, false) as integer) << 9)
+            | (cast(coalesce(p_overdue_amount_unparsable, false) as integer) << 10)
+            | (cast(coalesce(p_origination_month_unparsable, false) as integer) << 11)
+            | (cast(coalesce(p_restructured_unparsable, false) as integer) << 12)
+            | (cast(w_balance_empty as integer) << 13)
+            | (cast(coalesce(w_balance_negative, false) as integer) << 14)
+            | (cast(coalesce(w_overdue_above_balance, false) as integer) << 15)
+            | (cast(coalesce(w_overdue_negative, false) as integer) << 16)
+            | (cast(coalesce(w_origination_after_snapshot, false) as integer) << 17)) as check_flags
+    from flagged
 )
-select * from flagged
+select * from coded

@@ -1,16 +1,20 @@
 -- warn_dpd_jumps.sql
 -- DPD rising faster than the calendar allows: from one month-end to the next, DPD can grow by
--- at most the number of days in the later month. A data-quality warning.
--- Grain: one row per offending loan-month, at most 5, with the total count.
--- Reads: loan_snapshots. Used by: monitor/loader.py
--- Params: none
+-- at most the number of days in the later month. A data-quality warning, checked one month at a
+-- time against the month before (a small join instead of one over the whole book).
+-- Grain: one row per offending loan of $month, at most 5 (by loan_id), with the month's total.
+-- Reads: loan_snapshots. Used by: monitor/load_checks.py
+-- Params: $month DATE
 with
-prev as (
-    select
-        loan_id,
-        cast(snapshot_month + interval 1 month as date) as next_month,
-        days_past_due as prev_dpd
+cur as (
+    select loan_id, snapshot_month, days_past_due
     from loan_snapshots
+    where snapshot_month = $month
+),
+prev as (
+    select loan_id, days_past_due as prev_dpd
+    from loan_snapshots
+    where snapshot_month = cast($month - interval 1 month as date)
 ),
 jumps as (
     select
@@ -19,12 +23,12 @@ jumps as (
         prev.prev_dpd,
         cur.days_past_due,
         day(last_day(cur.snapshot_month)) as days_in_month
-    from loan_snapshots as cur
+    from cur
     inner join prev
-        on prev.loan_id = cur.loan_id and prev.next_month = cur.snapshot_month
+        on prev.loan_id = cur.loan_id
     where cur.days_past_due - prev.prev_dpd > day(last_day(cur.snapshot_month))
 ),
 counted as (
     select *, count(*) over () as loan_months from jumps
 )
-select * from counted order by snapshot_month, loan_id limit 5
+select * from counted order by loan_id limit 5
