@@ -203,7 +203,7 @@ def test_warnings_display():
 
 
 def test_money_scale():
-    from monitor.charts.overview import money_scale
+    from monitor.charts.base import money_scale
     assert money_scale(2.34e8, "zh") == (1e8, "亿")
     assert money_scale(2.18e6, "zh") == (1e4, "万")
     assert money_scale(999.0, "zh") == (1.0, "元")

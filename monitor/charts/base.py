@@ -104,9 +104,11 @@ def empty_figure(message: str, height: int = 260) -> go.Figure:
     return themed(fig, "", height=height, legend=False)
 
 
-def money_scale(lang: str) -> tuple[float, str]:
-    """Axis unit for CNY amounts: 万元 in Chinese, plain yuan (with k/M ticks) in English."""
-    return (1e4, "万") if lang == "zh" else (1.0, "")
+def money_scale(peak: float, lang: str) -> tuple[float, str]:
+    """Divisor and unit for a CNY axis whose largest value is `peak`: 亿 / 万 in Chinese,
+    B / M / K in English."""
+    steps = ((1e8, "亿"), (1e4, "万")) if lang == "zh" else ((1e9, "B"), (1e6, "M"), (1e3, "K"))
+    return next(((d, u) for d, u in steps if abs(peak) >= d), (1.0, "元" if lang == "zh" else ""))
 
 
 def month_axis(fig: go.Figure, n_months: int) -> go.Figure:

@@ -9,7 +9,7 @@ from plotly.subplots import make_subplots
 
 from ..collections import ACTION_LABELS, OUTCOME_LABELS, OUTCOMES, action_order
 from ..i18n import t
-from .base import ALL_COLOR, GROUP_PALETTE, SPECIAL_COLORS, bucket_color, empty_figure, themed
+from .base import ALL_COLOR, GROUP_PALETTE, SPECIAL_COLORS, bucket_color, empty_figure, money_scale, themed
 
 ACTION_COLORS = {"none": "#9E9E9E", "sms": "#1E88E5", "phone": "#F4511E", "outsourced": "#6D4C41",
                  "legal": "#3949AB", "ALL": ALL_COLOR}
@@ -30,12 +30,6 @@ def action_color(action: str) -> str:
 def action_label(action: str, lang: str) -> str:
     """'phone' -> 'Phone call' / '电话'; values the data adds are shown as they are."""
     return t("All actions", lang) if action == "ALL" else t(ACTION_LABELS.get(action, action), lang)
-
-
-def _money_scale(peak: float, lang: str) -> tuple[float, str]:
-    """Divisor and unit for a money axis: 亿 / 万 in Chinese, B / M / K in English."""
-    steps = ((1e8, "亿"), (1e4, "万")) if lang == "zh" else ((1e9, "B"), (1e6, "M"), (1e3, "K"))
-    return next(((d, u) for d, u in steps if abs(peak) >= d), (1.0, "元" if lang == "zh" else ""))
 
 
 def cure_heatmap(grid: pd.DataFrame, title: str, sub: str, lang: str = "zh", height: int = 380) -> go.Figure:
@@ -167,7 +161,7 @@ def projection_chart(history: pd.DataFrame, projected: pd.DataFrame, names: dict
     if projected.empty:
         return empty_figure(t("No flow rates: they need two consecutive months.", lang))
     peak = float(pd.concat([history["exposure"], projected["exposure"]]).abs().max() or 0)
-    div, unit = _money_scale(peak, lang)
+    div, unit = money_scale(peak, lang)
     colors = {"last": bucket_color(7), "npl": bucket_color(4)}
     fig = go.Figure()
     for target in ("npl", "last"):
@@ -216,7 +210,7 @@ def backtest_lines(bt: pd.DataFrame, k: int, names: dict[str, str], title: str, 
     d = bt[bt["k"] == k]
     if d.empty:
         return empty_figure(t("Not enough months to backtest the projection.", lang))
-    div, unit = _money_scale(float(d[["actual", "projected"]].abs().max().max()), lang)
+    div, unit = money_scale(float(d[["actual", "projected"]].abs().max().max()), lang)
     colors = {"last": bucket_color(7), "npl": bucket_color(4)}
     fig = go.Figure()
     for target in ("npl", "last"):

@@ -5,16 +5,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..i18n import t
-from .base import ALL_COLOR, bucket_color, empty_figure, themed
-
-
-def money_scale(peak: float, lang: str) -> tuple[float, str]:
-    """Divisor and unit for a money axis: 亿 / 万 in Chinese, B / M / K in English."""
-    steps = ((1e8, "亿"), (1e4, "万")) if lang == "zh" else ((1e9, "B"), (1e6, "M"), (1e3, "K"))
-    for div, unit in steps:
-        if abs(peak) >= div:
-            return div, unit
-    return 1.0, "元" if lang == "zh" else ""
+from .base import ALL_COLOR, bucket_color, empty_figure, money_scale, themed
 
 
 def kpi_trend(df: pd.DataFrame, value: str, title: str, sub: str, lang: str = "zh",

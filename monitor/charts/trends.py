@@ -48,12 +48,12 @@ def bucket_stack(df: pd.DataFrame, value: str, title: str, sub: str, lang: str =
     if d.empty or d[value].fillna(0).sum() == 0:
         return empty_figure(t("No data in the selected filters.", lang))
     fig = go.Figure()
-    div, unit = money_scale(lang)
+    div, unit = money_scale(d.groupby("snapshot_month")[value].sum().max(), lang)
     for (idx, bucket), g in d.groupby(["bucket_idx", "bucket"], sort=True):
         fig.add_trace(go.Bar(
             x=g["snapshot_month"], y=g[value] / div, name=bucket, marker_color=bucket_color(idx),
             customdata=g[value], hovertemplate=f"{bucket}<br>%{{x|%Y-%m}}: ¥%{{customdata:,.2f}}<extra></extra>"))
     fig.update_layout(barmode="stack", hovermode="closest", bargap=0.15, legend_traceorder="normal")
     month_axis(fig, d["snapshot_month"].nunique())
-    fig.update_yaxes(tickformat=",.0f" if unit else "~s", ticksuffix=unit)
+    fig.update_yaxes(tickformat=",.3~g", ticksuffix=unit)
     return themed(fig, title, sub, height=height)
