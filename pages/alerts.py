@@ -16,6 +16,16 @@ by_id = {r.id: r for r in rules}
 allb = ui.breaches()
 month = v.month
 st.title(tr("Alerts"))
+
+
+def scope_label(rule_id: str, raw: str) -> str:
+    """'product=消费分期' -> '产品 = 消费分期'; the whole book -> '全行' / 'Whole book'."""
+    rule = by_id.get(rule_id)
+    if rule is None or not rule.scope:
+        return tr("Whole book") if raw == "ALL" else raw
+    return ", ".join(f"{ui.dim_label(k)} = {val}" for k, val in rule.scope)
+
+
 if disk_error:
     st.error(f"{tr('The rules file on disk is invalid; the last good rules stay in force.')}\n\n{disk_error}")
 
@@ -34,7 +44,7 @@ for b in now.itertuples():
     running = (month.year - b.since.year) * 12 + month.month - b.since.month + 1
     with st.container(border=True):
         left, right = st.columns([5, 1], vertical_alignment="center")
-        left.markdown(f"{badge} **{b.name_zh if lang == 'zh' else b.name_en}** · `{b.scope}`  \n"
+        left.markdown(f"{badge} **{b.name_zh if lang == 'zh' else b.name_en}** · `{scope_label(b.rule, b.scope)}`  \n"
                       f"{b.message_zh if lang == 'zh' else b.message}  \n"
                       f":gray[{tr('since {month}', month=f'{b.since:%Y-%m}')} · "
                       f"{tr('{n} month(s) running', n=running)}]")
@@ -54,7 +64,7 @@ if not ongoing.empty:
     st.markdown(f"**{tr('Ongoing breaches')}**")
     table = pd.DataFrame({
         tr("Severity"): [tr(s) for s in ongoing["severity"]],
-        tr("Rule"): ongoing.iloc[:, 1], tr("Scope"): ongoing["scope"],
+        tr("Rule"): ongoing.iloc[:, 1], tr("Scope"): [scope_label(r, x) for r, x in zip(now["rule"], now["scope"])],
         tr("Value"): [fmt.pct(x) if by_id.get(r) and by_id[r].metric != "overdue_amount" else fmt.money(x, lang)
                       for x, r in zip(now["value"], now["rule"])],
         tr("Since"): [f"{d:%Y-%m}" for d in ongoing["since"]]})
@@ -67,7 +77,7 @@ ui.download(export, "breaches", key="alerts_csv")
 st.subheader(tr("Rules"))
 st.caption(f"{tr('Rules file')}: `{ui.rules_path()}`")
 rows = [{tr("Rule"): r.name(lang), "id": r.id, tr("Kind"): tr(r.kind), tr("Metric"): r.metric_text(),
-         tr("Scope"): r.scope_text(), tr("Direction"): tr(r.direction),
+         tr("Scope"): scope_label(r.id, r.scope_text()), tr("Direction"): tr(r.direction),
          tr("warn"): r.warn, tr("critical"): r.critical, tr("Owner"): r.owner, tr("Enabled"): r.enabled}
         for r in rules]
 st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")

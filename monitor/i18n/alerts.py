@@ -43,4 +43,5 @@ ZH = {
     "above": "高于",
     "below": "低于",
     "Only risk managers may edit the rules.": "只有风险经理可以编辑规则。",
+    "Whole book": "全行",
 }
