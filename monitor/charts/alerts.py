@@ -5,7 +5,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..i18n import t
-from .base import SEVERITY_COLORS, empty_figure, themed
+from .base import SEVERITY_COLORS, empty_figure, month_axis, themed
 
 _LEVEL = {"warn": 1, "critical": 2}
 
@@ -32,6 +32,6 @@ def history_heatmap(breaches: pd.DataFrame, rules, months, lang: str = "zh",
         colorscale=[[0, SEVERITY_COLORS["warn"]], [0.5, SEVERITY_COLORS["warn"]],
                     [0.5, SEVERITY_COLORS["critical"]], [1, SEVERITY_COLORS["critical"]]],
         hovertemplate="%{y}<br>%{x|%Y-%m}<br>%{customdata}<extra></extra>"))
-    fig.update_xaxes(tickformat="%Y-%m", dtick="M3", side="top")
+    month_axis(fig, len(cols))
     fig.update_yaxes(autorange="reversed")
     return themed(fig, title, sub, height=max(260, 46 * len(ids) + 120), legend=False)
