@@ -22,6 +22,7 @@ class Book:
     seconds: float = 0.0
     store: str | None = None  # the prebuilt store this book was opened from (None: raw data)
     engine: str = "duckdb"  # what built the cubes: duckdb or spark
+    rules_text: str = ""  # a store: the rules its `breaches` table was evaluated with ("" = none)
 
     @property
     def columns(self) -> list[str]:
@@ -55,3 +56,21 @@ def open_book(path: str, mapping: dict[str, str] | None = None) -> Book:
         con.close()
         raise
     return Book(con, report.source, report, stats, seconds=time.perf_counter() - t0)
+
+
+def stored_breaches(book: Book, rules_text: str, scheme: str):
+    """The store's precomputed breaches when they answer exactly this question (same rules text,
+    the default scheme the build evaluated them in); else None, and the caller evaluates."""
+    from .definitions import load_definitions
+    if not book.store or not rules_text or book.rules_text != rules_text \
+            or scheme != load_definitions().default_scheme:
+        return None
+    try:
+        # the order evaluate() gives: month, then critical before warn, then rule id
+        df = book.con.cursor().execute(
+            "select * from breaches order by month, severity = 'warn', rule").df()
+    except duckdb.CatalogException:
+        return None
+    for col in ("month", "since"):  # dates, as evaluate() gives them
+        df[col] = [d.date() for d in df[col]]
+    return df

@@ -194,4 +194,4 @@ def open_store(path: str, seal: bool = True) -> Book:
     built_at = built_at if isinstance(built_at, datetime) else datetime.fromisoformat(str(built_at))
     return Book(con, info["source"], report_from_info(info), json.loads(info["cube_stats"]),
                 built_at=built_at, seconds=time.perf_counter() - t0, store=str(p),
-                engine=info.get("engine") or "duckdb")
+                engine=info.get("engine") or "duckdb", rules_text=info.get("rules") or "")

@@ -18,7 +18,7 @@ import streamlit as st
 
 from monitor import access, db, metrics
 from monitor.alerts import evaluate
-from monitor.book import Book, open_book
+from monitor.book import Book, open_book, stored_breaches
 from monitor.definitions import load_definitions
 from monitor.errors import UserError
 from monitor.i18n import DIM_LABELS, t
@@ -37,11 +37,25 @@ FILTER_DIMS = ("product", "region", "channel")
 
 
 # --- source and book ---------------------------------------------------------------------------
+#: session_state key: this session's own data, a store the Data page built from an upload. It is
+#: this browser session's alone: every other session keeps the server's data.
+SESSION_SOURCE = "data_session_source"
+
+
+def session_source() -> str | None:
+    """The store this session switched to on the Data page, while its file exists."""
+    try:
+        path = st.session_state.get(SESSION_SOURCE)
+    except Exception:  # outside a script run (AppTest formatting a widget): no session
+        return None
+    return path if path and Path(path).exists() else None
+
+
 def source() -> str:
-    """The data the app shows: a prebuilt store (`-- --db PATH` or $MONITOR_DB), else `-- --data
-    PATH`, else $MONITOR_DATA, else the sample book."""
-    return (_arg("db") or os.environ.get("MONITOR_DB") or _arg("data") or os.environ.get("MONITOR_DATA")
-            or str(SAMPLE))
+    """The data the app shows: this session's upload (the Data page), else a prebuilt store
+    (`-- --db PATH` or $MONITOR_DB), else `-- --data PATH`, else $MONITOR_DATA, else the sample book."""
+    return (session_source() or _arg("db") or os.environ.get("MONITOR_DB") or _arg("data")
+            or os.environ.get("MONITOR_DATA") or str(SAMPLE))
 
 
 def _stamp(path: str) -> float:
@@ -50,7 +64,7 @@ def _stamp(path: str) -> float:
         p.stat().st_mtime if p.exists() else 0.0)
 
 
-@st.cache_resource(max_entries=4, show_spinner=False)
+@st.cache_resource(max_entries=8, show_spinner=False)  # the server's book and a few sessions' uploads
 def _load(path: str, stamp: float) -> Book:
     """Load, validate and build the cubes once per source version; then seal the connection."""
     if is_store(path):  # a prebuilt store (monitor build): opened read-only, already sealed
@@ -163,6 +177,9 @@ def rules() -> list[Rule]:
 
 @st.cache_data(ttl=3600, max_entries=32, show_spinner=False)
 def _breaches(token: tuple[str, float], rules_text: str, scheme: str) -> pd.DataFrame:
+    stored = stored_breaches(_load(*token), rules_text, scheme)
+    if stored is not None:  # a store built with these very rules: its breaches are the answer
+        return stored
     con = _load(*token).con.cursor()
     try:
         return evaluate(con, parse_rules(rules_text), scheme)[0]
@@ -240,7 +257,11 @@ def sidebar() -> View:
     """Draw the shared filters (bound to the URL, so a copied link reproduces the view)."""
     b = book()
     defs = load_definitions()
-    all_months = tuple(metrics.months(b.con))
+    cur = b.con.cursor()  # a cursor per use: sessions run in parallel threads on one connection
+    try:
+        all_months = tuple(metrics.months(cur))
+    finally:
+        cur.close()
     labels = [f"{m:%Y-%m}" for m in all_months]
     values = _dim_values()
     sb = st.sidebar

@@ -148,3 +148,27 @@ def test_the_app_runs_on_a_store(built, page, monkeypatch):
     if page == "pages/data.py":
         text = "\n".join(m.value for m in at.markdown)
         assert os.path.basename(built[1].source) in text
+
+
+def test_store_breaches_answer_the_same_rules(tmp_path, sample):
+    """The app reads a store's precomputed breaches only for the very rules they were built with."""
+    from pathlib import Path
+
+    import pandas as pd
+
+    from monitor.alerts import evaluate
+    from monitor.book import open_book, stored_breaches
+    from monitor.rules import parse_rules
+    from monitor.store import build_store
+    rules = Path(sample).with_name("rules.toml").read_text(encoding="utf-8")
+    out = tmp_path / "b.duckdb"
+    build_store(sample, str(out))
+    book = open_book(str(out))
+    stored = stored_breaches(book, rules, "cn")
+    fresh, _ = evaluate(book.con, parse_rules(rules), "cn")
+    for df in (stored, fresh):
+        df["month"], df["since"] = pd.to_datetime(df["month"]), pd.to_datetime(df["since"])
+    pd.testing.assert_frame_equal(stored, fresh, check_dtype=False)
+    assert stored_breaches(book, rules + "\n# edited\n", "cn") is None  # other rules: evaluate
+    assert stored_breaches(book, rules, "us") is None  # another scheme: evaluate
+    book.close()
