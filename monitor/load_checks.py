@@ -17,11 +17,32 @@ from .checks import BY_CODE, ROW_CHECKS, Check
 from .errors import Issue
 from .sources import Source
 
+# The examples are written in English (they also go to the CLI's JSON); the Chinese message reads
+# them with these phrases in Chinese. Each pattern is one of the example shapes built in this module
+# or by Source.locate.
+_ZH_EXAMPLE = (
+    (re.compile(r"\bline (\d+)"), r"第 \1 行"),
+    (re.compile(r"\b(\S+\.parquet) row (\d+)"), r"\1 第 \2 行"),
+    (re.compile(r"^row (\d+)"), r"第 \1 行"),
+    (re.compile(r" in a (\d+)-day month"), r"（当月 \1 天）"),
+    (re.compile(r": (\d+) month\(s\) missing between (\d{4}-\d{2}) and (\d{4}-\d{2})"),
+     r"：\2 至 \3 之间缺 \1 个月"),
+    (re.compile(r" in (\d{4}-\d{2}) at "), r"（\1）位于 "),
+)
+
+
+def zh_example(example: str) -> str:
+    """An example of a finding ('line 7: -116.32', 'LN1 2024-02: 31 → 61 in a 29-day month') in Chinese."""
+    for pattern, repl in _ZH_EXAMPLE:
+        example = pattern.sub(repl, example)
+    return example
+
 
 def issue(check: Check, source: str, count: int, examples: list[str]) -> Issue:
     ex = "; ".join(examples) if examples else "—"
+    ex_zh = "；".join(map(zh_example, examples)) if examples else "—"
     en = f"{source}: column '{check.column}': " + check.en.format(n=f"{count:,}", examples="e.g. " + ex)
-    zh = f"{source}：列 '{check.column}'：" + check.zh.format(n=f"{count:,}", examples="例如 " + ex)
+    zh = f"{source}：列 '{check.column}'：" + check.zh.format(n=f"{count:,}", examples="例如 " + ex_zh)
     return Issue(check.code, check.column, count, tuple(examples), en, zh)
 
 

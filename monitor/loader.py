@@ -128,15 +128,31 @@ class LoadReport:
         }
 
 
-def _normalise(con, src: Source, mapping: dict[str, str]) -> None:
-    """Create `source_norm`: DESIGN columns only, with identifiers taken from the mapping."""
-    parts = ["_file", "_row"]
+def _code_table(con, dpd_codes: dict[str, int]) -> None:
+    """The temp table `dpd_codes` (code, dpd): the source's status codes, keyed upper-cased and
+    trimmed like the join in _normalise, with their DPD (monitor.mapping builds the table)."""
+    codes = {str(k).strip().upper(): int(v) for k, v in dpd_codes.items()}
+    con.execute("create or replace temp table dpd_codes as "
+                "select unnest($codes) as code, unnest($dpd) as dpd",
+                {"codes": list(codes), "dpd": list(codes.values())})
+
+
+def _normalise(con, src: Source, mapping: dict[str, str], dpd_codes: dict[str, int] | None = None) -> None:
+    """Create `source_norm`: DESIGN columns only, with identifiers taken from the mapping.
+    With `dpd_codes`, a days_past_due value found in the table reads as its DPD; any other value is
+    kept as it is, so it is parsed (or refused, with its line) like any DPD."""
+    parts = ["r._file", "r._row"]
+    join = ""
     for target, (kind, _) in COLUMNS.items():
         col = mapping.get(target)
-        expr = _expr(kind, src.columns[col], _quote(col)) if col else _ABSENT[kind]
+        expr = _expr(kind, src.columns[col], "r." + _quote(col)) if col else _ABSENT[kind]
+        if target == "days_past_due" and col and dpd_codes:
+            _code_table(con, dpd_codes)
+            expr = f"coalesce(cast(k.dpd as varchar), cast({expr} as varchar))"
+            join = f" left join dpd_codes as k on k.code = upper(trim(cast(r.{_quote(col)} as varchar)))"
         parts.append(f"{expr} as {target}")
     con.execute("create or replace temp view source_norm as select "
-                + ", ".join(parts) + " from source_raw")
+                + ", ".join(parts) + " from source_raw as r" + join)
 
 
 def _check_mapping(src: Source, mapping: dict[str, str]) -> list[Issue]:
@@ -181,12 +197,15 @@ def _timed(timings: dict, step: str, fn, *args, **kwargs):
 
 
 def load(path: str, mapping: dict[str, str] | None = None, defs: Definitions | None = None,
-         con: duckdb.DuckDBPyConnection | None = None,
-         jumps: bool = True) -> tuple[duckdb.DuckDBPyConnection, LoadReport]:
+         con: duckdb.DuckDBPyConnection | None = None, jumps: bool = True,
+         dpd_codes: dict[str, int] | None = None) -> tuple[duckdb.DuckDBPyConnection, LoadReport]:
     """Load and validate a source into a new connection holding `loan_snapshots`.
 
+    `mapping`: {DESIGN column: source column} (default: the names as they are).
     `con`: build into this (empty) connection instead, e.g. a store file; it is closed on failure.
     `jumps=False`: leave the DPD-jump warning to the cube build (see book.build).
+    `dpd_codes`: {status code: DPD} for a source whose days_past_due column holds codes ("M2",
+    正常, months in arrears); see monitor.mapping.dpd_codes.
     Raises LoadError (nothing loaded, one Issue per problem, an unreadable or empty file too)
     or UserError (no file or folder at `path`).
     """
@@ -200,7 +219,7 @@ def load(path: str, mapping: dict[str, str] | None = None, defs: Definitions | N
         problems = _check_mapping(src, mapping)
         if problems:
             raise LoadError(src.path, problems)
-        _normalise(con, src, mapping)
+        _normalise(con, src, mapping, dpd_codes)
         db.execute(con, "load/source_parsed")
         _timed(timings, "dim_values", _enum_types, con, src, mapping)
         _timed(timings, "snapshots", db.execute, con, "load/create_loan_snapshots", missing=MISSING)

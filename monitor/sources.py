@@ -6,6 +6,7 @@ every problem can point at the rows behind it.
 from __future__ import annotations
 
 import codecs
+import csv
 import os
 import tempfile
 from dataclasses import dataclass
@@ -107,6 +108,32 @@ def _transcode(path: Path, encoding: str) -> Path:
     return Path(tmp)
 
 
+def _check_fields(path: str, read: Path, columns: list[str]) -> None:
+    """Refuse a CSV whose rows do not split like its header. DuckDB's sniffer reads such a file as
+    one column named after the whole header line, which would read as 'missing columns'."""
+    if len(columns) != 1:
+        return
+    delim = next((d for d in (",", ";", "\t", "|") if d in columns[0]), None)
+    if delim is None:
+        return
+    with open(read, encoding="utf-8", newline="") as fh:
+        rows = csv.reader(fh, delimiter=delim)
+        width = len(next(rows, []))
+        line, found = 0, 0
+        for row in rows:
+            if row and len(row) != width:
+                line, found = rows.line_num, len(row)
+                break
+    where = f"line {line} has {found} fields" if line else "the rows do not split like it"
+    where_zh = f"第 {line} 行有 {found} 个字段" if line else "数据行无法按表头拆分"
+    shown = "tab" if delim == "\t" else delim
+    raise _refuse(path, "unreadable",
+                  f"the header has {width} columns separated by '{shown}', but {where}. Check the "
+                  "delimiter and the quoting of values that contain it, or export the file again.",
+                  f"表头有 {width} 列（以 '{shown}' 分隔），但{where_zh}。请检查分隔符及含分隔符的值是否加了引号，"
+                  "或重新导出文件。")
+
+
 def _columns(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     rows = con.execute("select column_name, column_type from (describe source_raw)").fetchall()
     return {name: dtype for name, dtype in rows if name not in ("_file", "_row")}
@@ -126,6 +153,7 @@ def open_source(con: duckdb.DuckDBPyConnection, path: str) -> Source:
                         "select *, $file as _file, row_number() over () as _row "
                         "from read_csv($path, all_varchar = true, header = true)",
                         {"path": str(read), "file": str(p)})
+            _check_fields(path, read, list(_columns(con)))
         elif kind == "parquet":
             # a view cannot hold prepared parameters; a relation built with bound ones can
             con.sql("select * exclude (filename, file_row_number), filename as _file, "

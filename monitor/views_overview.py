@@ -116,7 +116,7 @@ def change_text(kpi: Kpi, which: str) -> str | None:
 
 
 def value_text(kpi: Kpi, lang: str) -> str:
-    return fmt.pct(kpi.value) if kpi.kind == "rate" else fmt.money(kpi.value, lang)
+    return fmt.pct(kpi.value) if kpi.kind == "rate" else fmt.money(kpi.value, lang, short=True)
 
 
 # --- trends ------------------------------------------------------------------------------------

@@ -353,3 +353,13 @@ def test_real_panel_summary_2005_09(real):
                 assert rec[key][level] == pytest.approx(value, rel=1e-9, abs=0.005 if key ==
                                                         "overdue_balance" else 1e-12), \
                     (rec["product"], key, level)
+
+
+def test_examples_read_in_chinese():
+    from monitor.load_checks import zh_example
+    assert zh_example("line 519: -116.32") == "第 519 行: -116.32"
+    assert zh_example("part-1.parquet row 3") == "part-1.parquet 第 3 行"
+    assert zh_example("row 12") == "第 12 行"
+    assert zh_example("LN1 2024-02: 151 → 181 in a 29-day month") == "LN1 2024-02: 151 → 181（当月 29 天）"
+    assert zh_example("LN9: 2 month(s) missing between 2024-01 and 2024-06") == "LN9：2024-01 至 2024-06 之间缺 2 个月"
+    assert zh_example("LN5 in 2024-03 at line 4, line 9") == "LN5（2024-03）位于 第 4 行, 第 9 行"

@@ -5,22 +5,17 @@ AppTest checks the buttons are there (and the page still renders on the real pan
 clicks them and reads what it downloads."""
 from __future__ import annotations
 
-import os
 import re
-import socket
 import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import openpyxl
 import pytest
-from helpers import REAL, ROOT, SAMPLE, open_app
+from helpers import REAL, SAMPLE, open_app
 
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+from monitor import devserver
+
+CHROMIUM, FLAGS = devserver.CHROMIUM, devserver.BROWSER_FLAGS
 PAGE = "pages/overview.py"
 
 
@@ -48,35 +43,10 @@ def test_overview_export_area_on_the_real_panel():
 
 
 # --- a real browser clicks the buttons ----------------------------------------------------------------
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server():
-    port = _free_port()
-    env = {**os.environ, "MONITOR_DATA": str(SAMPLE)}
-    env.pop("MONITOR_RULES", None)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        try:
-            if urllib.request.urlopen(base + "/_stcore/health", timeout=2).read().strip() == b"ok":
-                break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        pytest.fail("streamlit did not become healthy")
-    yield base
-    proc.terminate()
-    proc.wait(timeout=20)
+    with devserver.running(SAMPLE) as base:
+        yield base
 
 
 @pytest.mark.browser

@@ -234,3 +234,22 @@ def test_summary_sentence_without_comparisons():
     cards = vo.kpis(only, date(2025, 12, 1), LEVELS)
     text = vo.summary_sentence(cards, [], date(2025, 12, 1), "zh")
     assert text == "2025-12：M2+ 逾期率 2.00%（无上月数据，无去年同期数据）；敞口余额 200元。"
+
+
+def test_money_short_keeps_a_kpi_card_narrow():
+    from monitor import fmt
+    assert fmt.money(21_652_600.0, "zh") == "2,165.26万"
+    assert fmt.money(21_652_600.0, "zh", short=True) == "2,165万"
+    assert fmt.money(9_999_000.0, "zh", short=True) == "999.90万"
+    assert fmt.money(123_456_789.0, "zh", short=True) == "1.23亿"
+    assert fmt.money(21_652_600.0, "en", short=True) == "¥21.65M"
+
+
+def test_count_short():
+    from monitor import fmt
+    assert fmt.count_short(576_622, "zh") == "576,622"
+    assert fmt.count_short(9_999_999, "en") == "9,999,999"
+    assert fmt.count_short(57_739_416, "zh") == "5,774万"
+    assert fmt.count_short(57_739_416, "en") == "57.74M"
+    assert fmt.count_short(123_456_789, "zh") == "1.23亿"
+    assert fmt.count_short(1_234_567_890, "en") == "1.23B"

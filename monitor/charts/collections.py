@@ -174,7 +174,7 @@ def projection_chart(history: pd.DataFrame, projected: pd.DataFrame, names: dict
                 marker={"size": 5, "symbol": "circle-open" if dash else "circle"},
                 hovertemplate=f"{names[target]}{suffix} · %{{x|%Y-%m}}: ¥%{{customdata:,.2f}}<extra></extra>"))
     fig.update_xaxes(tickformat="%Y-%m", dtick="M2")
-    fig.update_yaxes(tickformat=",.3~g", ticksuffix=unit, rangemode="tozero")
+    fig.update_yaxes(tickformat=",.3~r", ticksuffix=unit, rangemode="tozero")
     fig.update_layout(hovermode="closest")
     return themed(fig, title, sub, height=height)
 
@@ -225,6 +225,6 @@ def backtest_lines(bt: pd.DataFrame, k: int, names: dict[str, str], title: str, 
                               + (f" ({t('error', lang)} %{{customdata[1]:+.2%}})" if dash else "")
                               + "<extra></extra>"))
     fig.update_xaxes(tickformat="%Y-%m", dtick="M6")
-    fig.update_yaxes(tickformat=",.3~g", ticksuffix=unit, rangemode="tozero")
+    fig.update_yaxes(tickformat=",.3~r", ticksuffix=unit, rangemode="tozero")
     fig.update_layout(hovermode="closest")
     return themed(fig, title, sub, height=height)

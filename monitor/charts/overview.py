@@ -26,7 +26,7 @@ def kpi_trend(df: pd.DataFrame, value: str, title: str, sub: str, lang: str = "z
         shown = y / div
         hover = "%{x|%Y-%m}: ¥%{customdata:,.2f}<extra></extra>"
         last = f"{shown.iloc[-1]:,.2f}{unit}"
-        axis = {"tickformat": ",.3~g", "ticksuffix": unit}
+        axis = {"tickformat": ",.3~r", "ticksuffix": unit}
     fig = go.Figure(go.Scatter(
         x=x, y=shown, customdata=y, mode="lines+markers", name=title,
         line={"color": color, "width": 2.5}, marker={"size": 5, "color": color},

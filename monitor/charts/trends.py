@@ -55,5 +55,5 @@ def bucket_stack(df: pd.DataFrame, value: str, title: str, sub: str, lang: str =
             customdata=g[value], hovertemplate=f"{bucket}<br>%{{x|%Y-%m}}: ¥%{{customdata:,.2f}}<extra></extra>"))
     fig.update_layout(barmode="stack", hovermode="closest", bargap=0.15, legend_traceorder="normal")
     month_axis(fig, d["snapshot_month"].nunique())
-    fig.update_yaxes(tickformat=",.3~g", ticksuffix=unit)
+    fig.update_yaxes(tickformat=",.3~r", ticksuffix=unit)
     return themed(fig, title, sub, height=height)

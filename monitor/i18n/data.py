@@ -69,4 +69,101 @@ ZH = {
     "Levels": "逾期层级",
     "Class": "分类",
     "NPL = {classes} ({dpd} ≥ {edge})": "不良 = {classes}（{dpd} ≥ {edge}）",
+    # bring your own data: upload, mapping, DPD codes, validation
+    "You are looking at your own data, **{name}**, in this browser session only; everyone else sees the "
+    "server's data.": "您正在查看自己上传的数据 **{name}**，仅限本浏览器会话；其他用户看到的仍是服务器上的数据。",
+    "Back to the server's data": "返回服务器数据",
+    "Bring your own data": "上传自有数据",
+    "Only risk managers may upload data.": "只有风险经理可以上传数据。",
+    "What to do": "操作",
+    "Use a new book": "替换为新数据",
+    "Append a further month": "追加一个月",
+    "A CSV (UTF-8, GBK/GB18030 or UTF-16) or Parquet file of month-end snapshots, up to {mb} MB. Your data "
+    "is only for this browser session: it replaces nothing on the server.":
+        "月末快照的 CSV（UTF-8、GBK/GB18030 或 UTF-16 编码）或 Parquet 文件，最大 {mb} MB。上传的数据只用于"
+        "本浏览器会话，不会替换服务器上的任何数据。",
+    "Snapshot file": "快照文件",
+    "Reading {name} …": "正在读取 {name} …",
+    "{name} · {kind} · {n} columns · first rows:": "{name} · {kind} · {n} 列 · 前几行：",
+    "Preset": "映射预设",
+    "Choose a saved mapping": "选择已保存的映射",
+    "Apply": "应用",
+    "Preset {name} applied.": "已应用预设 {name}。",
+    "Not in this file: {cols}.": "本文件中没有：{cols}。",
+    "Save this mapping as": "将当前映射另存为",
+    "e.g. core_banking_monthly": "例如 核心系统月报",
+    "Save preset": "保存预设",
+    "Saved preset {name}.": "已保存预设 {name}。",
+    "Map the columns": "列映射",
+    "recognised automatically where the header is known; * = required":
+        "已按常见表头自动识别，请确认或修改；* 为必需列",
+    "(not in the file)": "（文件中没有）",
+    "Days past due or status codes": "逾期天数或逾期状态编码",
+    "The DPD column holds": "逾期列的内容",
+    "Days past due (a number of days)": "逾期天数（天数）",
+    "Bucket codes M0…M7 (M2 → 31 days)": "逾期状态 M0…M7（M2 → 31 天）",
+    "Months in arrears (k → 30·k days)": "逾期期数（k 期 → 30·k 天）",
+    "My own table of codes": "自定义编码表",
+    "Code": "编码",
+    "each code reads as the first day of its bucket, so it falls in the same bucket in both schemes; "
+    "正常 / current read as 0":
+        "每个编码取其逾期段的第一天，因此在两种分段口径下都落在同一逾期段；正常 / current 记为 0",
+    "k months in arrears reads as 30·k days (0, -1 and -2: current).":
+        "逾期 k 期记为 30·k 天（0、-1、-2 记为正常）。",
+    "How the values of {col} will read (first rows):": "{col} 的取值将如何解读（前几行）：",
+    "Value": "取值",
+    "Reads as DPD": "记为逾期天数",
+    "How": "方式",
+    "from the table": "按编码表",
+    "as days": "按天数",
+    "refused: not a number of days": "将被拒绝：不是天数",
+    "The mapping, with the first values of each column": "映射明细及各列的前几个取值",
+    "Values (first rows)": "取值（前几行）",
+    "Replace that month if the book already holds it": "若数据中已有该月，则替换该月",
+    "The month is checked by the same rules, then added to a copy of the book in use (a book loaded from raw "
+    "data is rebuilt first); the book in use is not touched.":
+        "该月数据按同样的规则校验后，追加到当前数据的副本中（由原始数据加载的数据会先重建）；当前数据不受影响。",
+    "Validate": "校验",
+    "Validating {name} …": "正在校验 {name} …",
+    "Reading and validating {name} …": "正在读取并校验 {name} …",
+    "Building the cubes …": "正在构建数据立方 …",
+    "Writing the book …": "正在写入数据 …",
+    "Copying the book …": "正在复制当前数据 …",
+    "Rebuilding the book from its source …": "正在由原始数据重建 …",
+    "Appending the month and updating the cubes …": "正在追加该月并更新数据立方 …",
+    "Done": "完成",
+    "Validated: {name}": "校验通过：{name}",
+    "Refused: nothing was loaded.": "已拒绝：未加载任何数据。",
+    "The data in use is unchanged.": "当前使用的数据保持不变。",
+    "Problem": "问题",
+    "{name}: validated in {s:.1f} s, {n} data-quality warning(s). Nothing has changed yet: press “Use this "
+    "data” to look at it.":
+        "{name}：校验通过，用时 {s:.1f} 秒，{n} 项数据质量预警。当前数据尚未改变：点击“使用此数据”后生效。",
+    "Months in file": "文件月份数",
+    "The book after the append: {rows} rows, {months} months ({first} … {last}).":
+        "追加后的数据：{rows} 行，{months} 个月（{first} … {last}）。",
+    "Optional columns not mapped: {cols}.": "未映射的可选列：{cols}。",
+    "Use this data": "使用此数据",
+    "Now showing {name}. Other users still see the server's data.": "现在显示 {name}。其他用户看到的仍是服务器数据。",
+    "The mapping changed since the last validation: validate again.": "映射在上次校验后已修改，请重新校验。",
+    # the DESIGN columns, as the mapping labels them
+    "Snapshot month": "统计月份",
+    "Loan id": "贷款编号",
+    "Outstanding balance": "贷款余额",
+    "Days past due (or status)": "逾期天数（或逾期状态）",
+    "Origination month": "放款月份",
+    "Principal or limit": "放款金额或授信额度",
+    "Overdue amount": "逾期金额",
+    "load and validation {load:.1f} s, cube build {cubes:.1f} s":
+        "加载与校验 {load:.1f} 秒，构建数据立方 {cubes:.1f} 秒",
+    "Prebuilt store": "预构建数据库",
+    "Built from": "构建自",
+    "Built at": "构建时间",
+    "Opened in": "打开耗时",
+    "{s:.2f} s, without reading the raw data": "{s:.2f} 秒（无需读取原始数据）",
+    "Status codes give each loan the first day of its bucket (or 30 days a month in arrears), so a loan that "
+    "moves up one bucket in a short month can read as DPD rising faster than the calendar. Bucket rates are "
+    "exact; check that warning against the source's own days past due if it has them.":
+        "逾期状态编码按所在逾期段的第一天（或每逾期一期 30 天）换算，因此在较短的月份里升一个逾期段的贷款，"
+        "可能显示为“逾期天数增长快于日历”。各逾期段的比率不受影响；如源系统有逾期天数，请据此核对该预警。",
 }
