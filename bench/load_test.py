@@ -55,6 +55,7 @@ _WATCH = """() => {
 }"""
 _DONE = """() => {
   const app = document.querySelector("[data-testid='stApp']");
+  if (!app) return false;  // the page is still loading
   if (!window.__ran || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
   if (document.querySelector("[data-testid='stSkeleton']")) return false;
   const charts = document.querySelectorAll("[data-testid='stPlotlyChart']");
@@ -81,9 +82,11 @@ async def _timed(page, action, timeout_ms: int, first: bool = False) -> float:
     return time.perf_counter() - t0
 
 
-async def session(browser, base: str, idx: int, timeout_ms: int, log: list[dict]) -> None:
-    """One user: every page, a sidebar filter, every page again."""
+async def session(browser, base: str, idx: int, timeout_ms: int, log: list[dict], delay: float = 0.0) -> None:
+    """One user: every page, a sidebar filter, every page again (starting `delay` seconds in)."""
+    await asyncio.sleep(delay)
     ctx = await browser.new_context(viewport={"width": 1440, "height": 1200})
+    ctx.set_default_timeout(timeout_ms)  # clicks and navigations wait as long as a render may take
     page = await ctx.new_page()
 
     async def record(name: str, step: str, action, first: bool = False) -> None:
@@ -97,7 +100,7 @@ async def session(browser, base: str, idx: int, timeout_ms: int, log: list[dict]
 
     nav = page.locator("[data-testid='stSidebarNavLink']")
     try:
-        await record("overview", "open", lambda: page.goto(f"{base}/overview"), first=True)
+        await record("overview", "open", lambda: page.goto(f"{base}/", wait_until="commit"), first=True)
         for name in PAGES[1:]:
             await record(name, "visit", lambda n=name: nav.nth(PAGES.index(n)).click())
         await record("trends", "visit", lambda: nav.nth(PAGES.index("trends")).click())
@@ -142,7 +145,7 @@ def summarise(log: list[dict], wall: float, sessions: int) -> dict:
     }
 
 
-async def run(base: str, sessions: int, timeout_ms: int, warm: bool) -> dict:
+async def run(base: str, sessions: int, timeout_ms: int, warm: bool, ramp: float = 0.0) -> dict:
     from playwright.async_api import async_playwright
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
@@ -150,7 +153,7 @@ async def run(base: str, sessions: int, timeout_ms: int, warm: bool) -> dict:
             await session(browser, base, -1, timeout_ms, [])
         log: list[dict] = []
         t0 = time.perf_counter()
-        await asyncio.gather(*(session(browser, base, i, timeout_ms, log) for i in range(sessions)))
+        await asyncio.gather(*(session(browser, base, i, timeout_ms, log, i * ramp) for i in range(sessions)))
         wall = time.perf_counter() - t0
         await browser.close()
     return summarise(log, wall, sessions) | {"log": log}
@@ -162,6 +165,8 @@ def main() -> int:
     ap.add_argument("--url", help="a running server (default: start one on --data)")
     ap.add_argument("--data", default=str(ROOT / "sample_data" / "sample_book.parquet"))
     ap.add_argument("--timeout", type=float, default=180, help="seconds a page may take before it counts as an error")
+    ap.add_argument("--ramp", type=float, default=0.0,
+                    help="seconds between session starts (0: every session opens the app at once)")
     ap.add_argument("--cold", action="store_true", help="no warm-up session: the first sessions load the book")
     ap.add_argument("--json", help="write the summary and every render's time here")
     a = ap.parse_args()
@@ -175,7 +180,8 @@ def main() -> int:
             sys.exit(str(e))
     try:
         load0 = os.getloadavg()[0]
-        out = asyncio.run(run(base, a.sessions, int(a.timeout * 1000), warm=not a.cold))
+        out = asyncio.run(run(base, a.sessions, int(a.timeout * 1000), warm=not a.cold, ramp=a.ramp))
+        out["ramp_seconds"] = a.ramp
         out["load_average"] = [round(load0, 2), round(os.getloadavg()[0], 2)]
         out["cold"] = a.cold
     finally:

@@ -171,10 +171,36 @@ def _check_mapping(src: Source, mapping: dict[str, str]) -> list[Issue]:
     return problems
 
 
-def _enum_types(con: duckdb.DuckDBPyConnection, src: Source, mapping: dict[str, str]) -> None:
+#: the label of a whole-scope group in every output ("product": "ALL" in the CLI's JSON)
+RESERVED = "ALL"
+
+
+def _reserved(con: duckdb.DuckDBPyConnection, src: Source, mapping: dict[str, str],
+              dims: list[str]) -> list[Issue]:
+    """A refusal per dimension holding the value 'ALL': it would read as the whole book's total."""
+    out = []
+    for dim in dims:
+        # `dim` comes from TEXT_DIMS, never from a user; the value is bound
+        n = con.execute(f"select count(*) from source_norm where {dim} = $v", {"v": RESERVED}).fetchone()[0]
+        rows = con.execute(f"select _file, _row from source_norm where {dim} = $v order by _file, _row limit 5",
+                           {"v": RESERVED}).fetchall()
+        where = ", ".join(src.locate(f, int(r)) for f, r in rows)
+        col = mapping[dim]
+        out.append(Issue("reserved_value", dim, int(n), (where,),
+                         f"{src.path}: column '{col}': {n:,} row(s) hold the value 'ALL' (e.g. {where}), which "
+                         "every output uses for the whole book's total. Rename that value in the extract "
+                         "(e.g. 'ALL_PRODUCTS').",
+                         f"{src.path}：列 '{col}'：{n:,} 行的取值为 'ALL'（例如 {lc.zh_example(where)}），该值在所有"
+                         "输出中代表全部数据的合计。请在源数据中改名（例如 'ALL_PRODUCTS'）。"))
+    return out
+
+
+def _enum_types(con: duckdb.DuckDBPyConnection, src: Source, mapping: dict[str, str]) -> list[str]:
     """ENUM types of the text dimensions, from the source's own values (plus the missing marker).
     The distinct raw values are found first (cheap on a dictionary-encoded column) and only those
-    few are normalised, with the same template as source_norm."""
+    few are normalised, with the same template as source_norm. Returns the dimensions that hold
+    the reserved value 'ALL'."""
+    reserved = []
     for dim in TEXT_DIMS:
         members = {MISSING}
         col = mapping.get(dim)
@@ -184,9 +210,12 @@ def _enum_types(con: duckdb.DuckDBPyConnection, src: Source, mapping: dict[str, 
                                 f"from (select distinct {_quote(col)} as v from source_raw)",
                                 {"missing": MISSING}).fetchone()[0]
             members |= set(found or [])
+            if RESERVED in members:
+                reserved.append(dim)
         # `dim` comes from TEXT_DIMS, never from a user; the members are bound
         con.execute(f"create or replace type enum_{dim} as enum "
                     "(select v from (select unnest($members) as v) order by v)", {"members": sorted(members)})
+    return reserved
 
 
 def _timed(timings: dict, step: str, fn, *args, **kwargs):
@@ -221,7 +250,9 @@ def load(path: str, mapping: dict[str, str] | None = None, defs: Definitions | N
             raise LoadError(src.path, problems)
         _normalise(con, src, mapping, dpd_codes)
         db.execute(con, "load/source_parsed")
-        _timed(timings, "dim_values", _enum_types, con, src, mapping)
+        reserved = _timed(timings, "dim_values", _enum_types, con, src, mapping)
+        if reserved:
+            raise LoadError(src.path, _reserved(con, src, mapping, reserved))
         _timed(timings, "snapshots", db.execute, con, "load/create_loan_snapshots", missing=MISSING)
         counts = _timed(timings, "row_checks", lambda: db.run(con, "load/check_counts").iloc[0].to_dict())
         stats = db.run(con, "load/stats").iloc[0]

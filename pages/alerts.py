@@ -56,7 +56,7 @@ for b in now.itertuples():
 st.subheader(tr("History"))
 shown_months = [m for m in v.months if scope.from_month <= m <= month]
 hist = allb[allb["month"].isin(shown_months)]
-ui.chart(history_heatmap(hist, rules, shown_months, lang, tr("Breach history by rule"),
+ui.chart(ui.figure(history_heatmap, hist, rules, shown_months, lang, tr("Breach history by rule"),
                          tr("amber = warn, red = critical; hover for the sentence") + " · "
                          + ui.scheme_label(scope)), "alerts_history")
 ongoing = now[["severity", "name_zh" if lang == "zh" else "name_en", "scope", "value", "limit", "since"]]

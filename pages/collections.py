@@ -50,7 +50,7 @@ def action_sections() -> None:
         st.caption(tr("Best cure among actions that worked at least 30 loans in the bucket, {s}, {b}. The data "
                       "holds no cost per action: weigh the extra cures against an agency's fee.", s=span, b=basis_text))
 
-    ui.chart(charts.cure_heatmap(
+    ui.chart(ui.figure(charts.cure_heatmap,
         mc.cure_grid(pool, basis, list(scheme.buckets)), tr("Cure rate by collection action and bucket"),
         subtitle(tr("share of bucket-k loans at t−1 in M0 at t"), basis_text, span, sch), lang), "collections_heatmap")
 
@@ -65,13 +65,14 @@ def action_sections() -> None:
                                    required=True, persist_state="session",
                                    format_func=lambda o: tr(mc.OUTCOME_LABELS[o]))
     bucket = scheme.buckets[from_idx]
-    ui.chart(charts.outcome_bars(mc.outcome_mix(pool, from_idx, basis), basis,
+    ui.chart(ui.figure(charts.outcome_bars, mc.outcome_mix(pool, from_idx, basis), basis,
                                  tr("Where {b} loans went a month later, by action", b=bucket),
                                  subtitle(tr("share of the action's loans") if basis == "count" else
                                           tr("share of the action's exposure at t−1"), span, sch), lang),
              "collections_outcomes")
     rate = tr(mc.OUTCOME_RATE_LABELS[outcome])
-    ui.chart(charts.outcome_trend(mc.outcome_trend(outcomes, from_idx, outcome, basis), f"{bucket} {rate}", basis,
+    ui.chart(ui.figure(charts.outcome_trend,
+                       mc.outcome_trend(outcomes, from_idx, outcome, basis), f"{bucket} {rate}", basis,
                                   tr("{r} of {b} by action, month by month", r=rate, b=bucket),
                                   subtitle(tr("months are t (outcome month)"), basis_text, sch), lang),
              "collections_trend")
@@ -100,7 +101,7 @@ def restructuring_section() -> None:
     matched = life["from_buckets"].iloc[0] if len(life) else ""
     left, right = st.columns([3, 1])
     with left:
-        ui.chart(charts.redefault_lines(
+        ui.chart(ui.figure(charts.redefault_lines,
             curve, tr("Re-defaulted to {l} within k months", l=level),
             subtitle(tr("restructured vs cured without restructuring, from {b}", b=matched), tr("by count"), sch),
             lang), "collections_redefault")
@@ -140,7 +141,7 @@ def projection_section() -> None:
     with left:
         title = tr("Projected {b} and {m} exposure from {o}", b=last, m=npl_name, o=fmt.month(origin))
         history = pj.target_history(balances, n, npl_idx, origin)
-        ui.chart(charts.projection_chart(history, pj.target_frame(proj, npl_idx), names, title,
+        ui.chart(ui.figure(charts.projection_chart, history, pj.target_frame(proj, npl_idx), names, title,
                                          subtitle(tr("by balance"), method_text, sch), lang), "collections_projection")
     with right:
         st.markdown(tr("**Assumptions**\n\n"
@@ -165,17 +166,17 @@ def projection_section() -> None:
         ui.no_data("No flow rates: they need two consecutive months.")
 
     st.markdown(f"**{tr('Backtest: the projection made at t against the actual exposure at t+k')}**")
-    bt = pj.backtest(balances, flows, n, npl_idx, method, HORIZON)
+    bt = ui.compute(pj.backtest, balances, flows, n, npl_idx, method, HORIZON)
     summary = pj.backtest_summary(bt)
     k = st.columns([1, 3])[0].select_slider(tr("Months ahead (k)"), list(range(1, HORIZON + 1)), value=3,
                                             key="collections_k", persist_state="session")
     left, right = st.columns(2)
     with left:
-        ui.chart(charts.backtest_errors(summary, names, tr("Projection error by horizon"),
+        ui.chart(ui.figure(charts.backtest_errors, summary, names, tr("Projection error by horizon"),
                                         subtitle(tr("every month of the book as origin"), method_text, sch), lang),
                  "collections_backtest_error")
     with right:
-        ui.chart(charts.backtest_lines(bt, k, names, tr("Actual against projected, {k} months ahead", k=k),
+        ui.chart(ui.figure(charts.backtest_lines, bt, k, names, tr("Actual against projected, {k} months ahead", k=k),
                                        subtitle(tr("by balance"), method_text, sch), lang),
                  "collections_backtest_lines")
     if len(summary):

@@ -147,6 +147,32 @@ def fetch(fn: str, scope: Scope | None = None, **kwargs) -> pd.DataFrame:
     return _fetch(book_token(), fn, _hash(name), scope, frozen)
 
 
+# --- cached figures and derived frames ---------------------------------------------------------
+# A page's figures are pure functions of small frames and labels, and building one with Plotly's
+# validation costs 20–100 ms of Python; with several sessions on one server those milliseconds
+# queue behind the GIL. Both caches are keyed by the builder and its arguments (frames by content).
+@st.cache_resource(max_entries=1024, show_spinner=False)
+def _figure(name: str, _builder, args: tuple, kwargs: dict):  # keyed by the builder's name, not the function
+    return _builder(*args, **kwargs)
+
+
+def figure(builder, *args, **kwargs):
+    """`builder(*args, **kwargs)`, a Plotly figure built once per distinct input for every session.
+    The figure is shared: render it, never change it."""
+    return _figure(f"{builder.__module__}.{builder.__qualname__}", builder, args, kwargs)
+
+
+@st.cache_data(ttl=3600, max_entries=256, show_spinner=False)
+def _compute(name: str, _fn, args: tuple, kwargs: dict):
+    return _fn(*args, **kwargs)
+
+
+def compute(fn, *args, **kwargs):
+    """`fn(*args, **kwargs)` for a pure, costly computation on fetched frames (e.g. a backtest),
+    cached like a query (each caller gets its own copy)."""
+    return _compute(f"{fn.__module__}.{fn.__qualname__}", fn, args, kwargs)
+
+
 # --- rules and breaches ------------------------------------------------------------------------
 _LAST_GOOD: dict[str, str] = {}  # rules file -> the last text that validated (kept on a bad edit)
 

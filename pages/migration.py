@@ -40,7 +40,7 @@ prev_text = fmt.month(vm.prev_month(month))
 
 left, right = st.columns([4, 1])
 with left:
-    ui.chart(transition_heatmap(
+    ui.chart(ui.figure(transition_heatmap,
         cells, measure, f"{tr('Transition matrix')} {prev_text} → {picked}",
         subtitle(tr(MEASURE_LABELS[measure]), tr("loans of t−1 by bucket at t"), sch),
         tr("Bucket at {m}", m=prev_text), tr("Bucket at {m}", m=picked), lang), "migration_matrix")
@@ -70,7 +70,7 @@ titles = {i: f"{b} · DPD {scheme.range_text(i)}" for i, b in enumerate(scheme.b
 span = tr("Roll and cure rates, {a} … {b}", a=fmt.month(months[0]), b=fmt.month(months[-1]))
 sub = subtitle(tr("roll: share of bucket k at t−1 in a worse bucket at t"), tr("cure: share in M0 at t"),
                tr("by " + basis), sch)
-ui.chart(roll_cure_panels(series, titles, span, sub, lang,
+ui.chart(ui.figure(roll_cure_panels, series, titles, span, sub, lang,
                           marks=vm.merge_marks(marks["roll_rate"], marks["cure_rate"])), "migration_roll_cure")
 
 # --- flow rates (迁徙率) and the chained loss projection --------------------------------------------
@@ -87,7 +87,7 @@ with left:
                      width="stretch", height=min(36 + 35 * len(flows), 388))
         ui.download(flows, "flow_rates", key="migration_flow_csv")
 with right:
-    ui.chart(early_flow_lines(fr, tr("Early flow rates"), subtitle(tr("by balance"), sch), lang,
+    ui.chart(ui.figure(early_flow_lines, fr, tr("Early flow rates"), subtitle(tr("by balance"), sch), lang,
                               marks=marks["flow_rate"]), "migration_flow")
 st.caption(tr("Flow rate = exposure in M(k+1) at t / exposure in M(k) at t−1, for the whole scope. "
               "A rate can exceed 100% when balances grow or loans skip a bucket (a 31-day month can take "

@@ -93,12 +93,12 @@ basis = subtitle(tr("by balance"), tr("coincident")) + "<br>" + ui.scheme_label(
 for col, k in zip(st.columns(len(cards)), cards):
     with col:
         if k.kind == "rate":
-            fig = kpi_trend(trend, k.key, LABELS[k.key], basis, lang, "rate", scheme.level_index(k.key))
+            fig = ui.figure(kpi_trend, trend, k.key, LABELS[k.key], basis, lang, "rate", scheme.level_index(k.key))
         elif k.key == "exposure":
-            fig = kpi_trend(trend, "exposure", LABELS[k.key],
+            fig = ui.figure(kpi_trend, trend, "exposure", LABELS[k.key],
                             tr("month-end, all buckets") + "<br>" + tr("last 12 months"), lang, "money")
         elif has_amount:
-            fig = kpi_trend(trend, "overdue_amount", LABELS[k.key],
+            fig = ui.figure(kpi_trend, trend, "overdue_amount", LABELS[k.key],
                             tr("past-due part, all buckets") + "<br>" + tr("last 12 months"), lang, "money")
         else:
             st.caption(tr("No trend: the data has no overdue_amount column."))

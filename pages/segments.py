@@ -53,7 +53,7 @@ scheme_name = ui.scheme_label(scope)
 sub = subtitle(level, tr("by " + basis), tr("coincident"), scheme_name)
 share_label = "Exposure share" if basis == "balance" else "Loan share"
 
-fig = rate_bars(table, book, tr("{level} overdue rate by {dim}, {month}", level=level, dim=dim_name(dim),
+fig = ui.figure(rate_bars, table, book, tr("{level} overdue rate by {dim}, {month}", level=level, dim=dim_name(dim),
                                 month=fmt.month(v.month)), sub, lang, share_label)
 event = st.plotly_chart(fig, key="segments_bars", on_select="rerun", selection_mode="points",
                         width="stretch", config={"displaylogo": False,
@@ -68,7 +68,7 @@ height = max(420, 150 + 28 * (len(order) + 1))  # both halves as tall as the hea
 with left:
     more = tr(" (the {n} largest by exposure)", n=TOP_VALUES) if len(order) > TOP_VALUES else ""
     trend = vs.trend_frame(rates, level, vs.top_values(table, TOP_VALUES))
-    ui.chart(trend_lines(trend, value_col, tr("{level} overdue rate by {dim} over time", level=level,
+    ui.chart(ui.figure(trend_lines, trend, value_col, tr("{level} overdue rate by {dim} over time", level=level,
                                               dim=dim_name(dim)) + more, sub, lang, height),
              "segments_trend")
 with right:
@@ -81,7 +81,7 @@ with right:
         heat_sub = subtitle(fmt.month(v.month), sub)
     heat_title = tr("{level} overdue rate: {dim} × {across}", level=level, dim=dim_name(dim),
                     across=tr("Month") if across == "month" else dim_name(across))
-    ui.chart(rate_heatmap(heat, heat_title, heat_sub, lang, month_columns=across == "month",
+    ui.chart(ui.figure(rate_heatmap, heat, heat_title, heat_sub, lang, month_columns=across == "month",
                           loans=counts, height=height), "segments_heatmap")
 
 with st.expander(tr("Values in {month}", month=fmt.month(v.month))):

@@ -35,7 +35,7 @@ rules = ui.rules()
 links = applicable(rules, scope, group_by, shown["grp"].unique(), metric="overdue_rate", level=level,
                    basis=basis, lagged=mode == "lagged")
 points = breach_points(ui.breaches(), links, ui.lang(), scope.from_month, scope.to_month)
-ui.chart(rate_lines(shown, value, f"{level} {tr('Overdue rate')}", sub, ui.lang(),
+ui.chart(ui.figure(rate_lines, shown, value, f"{level} {tr('Overdue rate')}", sub, ui.lang(),
                     thresholds=thresholds(rules, links, ui.lang()), breaches=points), "trends_rate")
 if mode == "lagged":
     st.caption(tr("Lagged: level-L exposure over the total exposure k months earlier (k = bucket index of L)."))
@@ -43,12 +43,12 @@ if mode == "lagged":
 buckets = ui.fetch("bucket_balance", scope, group_by="none")
 left, right = st.columns(2)
 with left:
-    ui.chart(bucket_stack(buckets, "exposure", tr("Overdue balance by bucket"),
+    ui.chart(ui.figure(bucket_stack, buckets, "exposure", tr("Overdue balance by bucket"),
                           subtitle(tr("exposure of loans in M1 and worse"), ui.scheme_label(scope)),
                           ui.lang()), "trends_balance")
 with right:
     if "overdue_amount" in v.columns:
-        ui.chart(bucket_stack(buckets, "overdue_amount", tr("Overdue amount by bucket"),
+        ui.chart(ui.figure(bucket_stack, buckets, "overdue_amount", tr("Overdue amount by bucket"),
                               subtitle(tr("past-due part (overdue_amount)"), ui.scheme_label(scope)),
                               ui.lang()), "trends_amount")
     else:

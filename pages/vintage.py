@@ -84,7 +84,7 @@ if group == "product":
     panels = [("ALL", tr("All"))] + [(g, tr(g)) for g in groups]
 else:
     points, panels = vv.curve_points(cells, picked, basis), None
-ui.chart(vintage_curves(points, basis, level, k, tr("{level} vintage curves by cohort", level=level),
+ui.chart(ui.figure(vintage_curves, points, basis, level, k, tr("{level} vintage curves by cohort", level=level),
                         subtitle(basis_text, tr("x = months on book"), sch), lang, panels), "vintage_curves")
 
 # --- cohort × MOB heatmap ----------------------------------------------------------------------------
@@ -102,7 +102,8 @@ links = link.applicable(rules, scope, "none" if target == "ALL" else "product", 
                         metric="vintage_rate", level=level, basis=basis)
 points = link.breach_points(ui.breaches(), {r: g for r, g in links.items() if g == target}, lang)
 marked = vv.heat_breaches(points, {r.id: r.mob for r in rules})
-ui.chart(vintage_heatmap(heat, basis, level, k, tr("{level} by cohort and MOB · {name}", level=level, name=name),
+ui.chart(ui.figure(vintage_heatmap, heat, basis, level, k,
+                   tr("{level} by cohort and MOB · {name}", level=level, name=name),
                          subtitle(basis_text, tr("grey hatched = immature, blank = not reached yet"), sch), lang,
                          breaches=marked), "vintage_heatmap")
 ui.download(heat, f"vintage_{level}_{name}", key="vintage_csv")

@@ -15,6 +15,7 @@ import pytest
 from monitor import metrics as m
 from monitor import records
 from monitor.book import open_book
+from monitor.errors import LoadError
 
 LEVELS = ("M1+", "M2+", "M3+", "M4+")
 STEPS = ("M0->M1", "M1->M2", "M2->M3", "M3->M4", "M4->M5", "M5->M6", "M6->M7")
@@ -602,18 +603,21 @@ def test_vintage_unreached_cells_are_absent(vintage_book):
         | {("2024-02", b) for b in range(3)} | {("2024-03", b) for b in range(2)}
 
 
-@pytest.mark.xfail(strict=True, reason="known bug: a product named 'ALL' is merged into the grand "
-                   "total, because the macros label the total group with the same text 'ALL'")
-def test_a_product_named_all_is_not_the_grand_total(tmp_path):
+def test_a_dimension_value_all_is_refused_not_merged_into_the_total(tmp_path):
+    # 'ALL' labels the whole book in every output ("product": "ALL" in the JSON): a product (or any
+    # segment value) of that name would be merged into the total, so the load is refused, naming it
     path = write_book(tmp_path, """
-        snapshot_month,loan_id,outstanding_balance,days_past_due,product
-        2024-01,A,100,0,ALL
-        2024-01,B,200,40,P2
+        snapshot_month,loan_id,outstanding_balance,days_past_due,product,region
+        2024-01,A,100,0,ALL,华东
+        2024-01,B,200,40,P2,华东
+        2024-02,A,100,0,ALL,华东
+        2024-02,B,200,0,P2,ALL
     """)
-    book = open_book(path)
-    try:
-        recs = records.summary_records(book.con)
-    finally:
-        book.close()
-    assert [(r["product"], r["loans"], r["balance"]) for r in recs] == [
-        ("ALL", 2, 300.0), ("ALL", 1, 100.0), ("P2", 1, 200.0)]
+    with pytest.raises(LoadError) as e:
+        open_book(path)
+    problems = {p.column: p for p in e.value.problems}
+    assert set(problems) == {"product", "region"}
+    assert problems["product"].count == 2 and problems["region"].count == 1
+    assert "line 2, line 4" in problems["product"].message("en")
+    assert "line 5" in problems["region"].message("en") and "第 5 行" in problems["region"].message("zh")
+    assert "Rename" in problems["product"].message("en")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from ..i18n import t
 
@@ -38,23 +39,40 @@ def subtitle(*parts: str) -> str:
     return " · ".join(p for p in parts if p)
 
 
+def _house_template() -> go.layout.Template:
+    """plotly_white, cut to the trace types we draw, with the house font and axes. A template is
+    applied by plotly.js to every axis and trace, so a figure carries one small object instead of
+    each figure validating its own copy of plotly_white (~20 ms of Python a figure, ×5–10 a page)."""
+    white = pio.templates["plotly_white"]
+    tpl = go.layout.Template(layout=white.layout)
+    for kind in ("scatter", "bar", "heatmap"):
+        setattr(tpl.data, kind, getattr(white.data, kind))
+    tpl.layout.update(
+        font={"family": FONT, "size": 13, "color": "#1F2937"},
+        hoverlabel={"font": {"family": FONT}},
+        separators=".,",
+        xaxis={"showgrid": False, "automargin": True},
+        yaxis={"gridcolor": "#E5E7EB", "automargin": True, "zeroline": False},
+    )
+    return tpl
+
+
+HOUSE = "loan_monitor"
+pio.templates[HOUSE] = _house_template()
+
+
 def themed(fig: go.Figure, title: str, sub: str = "", height: int = 380,
            legend: bool = True) -> go.Figure:
     """Apply the house theme, a title and a subtitle naming level, basis and scheme."""
     fig.update_layout(
-        template="plotly_white",
-        font={"family": FONT, "size": 13, "color": "#1F2937"},
+        template=HOUSE,
         title={"text": title, "subtitle": {"text": sub, "font": {"size": 12, "color": "#6B7280"}},
                "x": 0.01, "xanchor": "left", "y": 0.97, "yanchor": "top", "font": {"size": 16}},
         height=height,
         margin={"l": 10, "r": 10, "t": 72 if sub else 50, "b": 10},
         showlegend=legend,
         legend={"orientation": "h", "yanchor": "top", "y": -0.12, "xanchor": "left", "x": 0},
-        hoverlabel={"font": {"family": FONT}},
-        separators=".,",
     )
-    fig.update_xaxes(showgrid=False, automargin=True)
-    fig.update_yaxes(gridcolor="#E5E7EB", automargin=True, zeroline=False)
     return fig
 
 
