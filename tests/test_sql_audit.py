@@ -26,6 +26,9 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("monitor/loader.py", "_enum_types"):
         "`dim` iterates the fixed TEXT_DIMS; the column is a quoted identifier of the source's schema; "
         "the missing marker and the members are bound parameters",
+    ("monitor/loader.py", "_reserved"):
+        "`dim` comes from _enum_types' list, a subset of the fixed TEXT_DIMS (columns of source_norm); "
+        "the reserved value 'ALL' is a bound parameter",
     ("monitor/sources.py", "_attach_duckdb"):
         "the table name is read from the attached file's own catalog and quoted as an identifier; the "
         "path is a bound parameter",
