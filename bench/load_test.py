@@ -42,27 +42,37 @@ FILTER_PRODUCT = "消费分期"
 # set before an action: catches the script going to "running", however briefly
 _WATCH = """() => {
   window.__ran = false;
+  // a page switch is also seen by its title: a cached page can run so fast that the script state
+  // never shows "running" in the DOM (React batches running -> notRunning into one render)
+  window.__title = (document.querySelector('h1') || {}).innerText || null;
+  window.__url = location.href;  // and a filter by the URL the sidebar rewrites
   const app = document.querySelector("[data-testid='stApp']");
   if (window.__obs) window.__obs.disconnect();
   // a fast rerun can go running -> notRunning within one batch of records: read the old values too
+  // the whole document, not the stApp node alone: a page switch can replace that node, and an
+  // observer on the old one would never see the new page's run
   window.__obs = new MutationObserver((records) => {
     for (const r of records) {
-      if (r.oldValue === 'running' || app.getAttribute('data-test-script-state') === 'running') window.__ran = true;
+      const now = r.target.getAttribute && r.target.getAttribute('data-test-script-state');
+      if (r.oldValue === 'running' || now === 'running') window.__ran = true;
     }
   });
-  window.__obs.observe(app, {attributes: true, attributeOldValue: true,
-                             attributeFilter: ['data-test-script-state']});
+  window.__obs.observe(document.documentElement, {attributes: true, attributeOldValue: true, subtree: true,
+                                                  attributeFilter: ['data-test-script-state']});
 }"""
 _DONE = """() => {
   const app = document.querySelector("[data-testid='stApp']");
   if (!app) return false;  // the page is still loading
-  if (!window.__ran || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+  const title = (document.querySelector('h1') || {}).innerText || null;
+  const switched = window.__title !== undefined && ((title !== null && title !== window.__title)
+                                                   || location.href !== window.__url);
+  if (!(window.__ran || switched) || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
   if (document.querySelector("[data-testid='stSkeleton']")) return false;
   const charts = document.querySelectorAll("[data-testid='stPlotlyChart']");
   return Array.from(charts).every(c => c.querySelector('.main-svg'));
 }"""
 # the first page of a session: nothing to watch yet, so wait for its charts to exist at all
-_FIRST_DONE = _DONE.replace("!window.__ran || ", "").replace(
+_FIRST_DONE = _DONE.replace("!(window.__ran || switched) || ", "").replace(
     "return Array.from(charts)", "return charts.length > 0 && Array.from(charts)")
 
 
@@ -70,6 +80,22 @@ async def _problems(page) -> list[str]:
     out = await page.locator("[data-testid='stException']").all_inner_texts()
     out += [t for t in await page.locator("[data-testid='stAlertContentError']").all_inner_texts()]
     return [t.strip().splitlines()[0][:160] for t in out if t.strip()]
+
+
+async def _state(page) -> dict:
+    """What the page showed when a step failed: URL, script state, charts drawn, dialogs."""
+    try:
+        return await page.evaluate("""() => {
+          const app = document.querySelector("[data-testid='stApp']");
+          const charts = document.querySelectorAll("[data-testid='stPlotlyChart']");
+          return {url: location.href, script: app && app.getAttribute('data-test-script-state'),
+                  ran: window.__ran, charts: charts.length,
+                  drawn: Array.from(charts).filter(c => c.querySelector('.main-svg')).length,
+                  dialog: !!document.querySelector("[role='dialog']"),
+                  title: (document.querySelector('h1') || {}).innerText || null};
+        }""")
+    except Exception as e:  # the page is gone
+        return {"error": type(e).__name__}
 
 
 async def _timed(page, action, timeout_ms: int, first: bool = False) -> float:
@@ -96,6 +122,8 @@ async def session(browser, base: str, idx: int, timeout_ms: int, log: list[dict]
             entry["problems"] = await _problems(page)
         except Exception as e:  # a timeout or a closed page: an error of this step
             entry["seconds"], entry["problems"] = None, [f"{type(e).__name__}: {str(e).splitlines()[0][:160]}"]
+        if entry["seconds"] is None or entry["problems"]:
+            entry["state"] = await _state(page)
         log.append(entry)
 
     nav = page.locator("[data-testid='stSidebarNavLink']")
