@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import base64
 import json
+import math
 import os
 from pathlib import Path
 
@@ -58,3 +59,19 @@ def figure(at, key: str) -> dict:
         if key in el.proto.id or key == getattr(el, "key", None):
             return _decode(json.loads(el.proto.spec))
     raise KeyError(f"no plotly chart with key {key!r}")
+
+
+def close(a, b, where: str = "") -> None:
+    """Equal up to float summation order: dicts key for key, lists item by item."""
+    if isinstance(a, dict):
+        assert isinstance(b, dict) and set(a) == set(b), f"{where}: {a!r} != {b!r}"
+        for k in a:
+            close(a[k], b[k], f"{where}.{k}")
+    elif isinstance(a, list):
+        assert isinstance(b, list) and len(a) == len(b), f"{where}: lengths differ"
+        for i, (x, y) in enumerate(zip(a, b)):
+            close(x, y, f"{where}[{i}]")
+    elif isinstance(a, float) and isinstance(b, float):
+        assert math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-6), f"{where}: {a} != {b}"
+    else:
+        assert a == b, f"{where}: {a!r} != {b!r}"

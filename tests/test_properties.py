@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 
 import pandas as pd
+from helpers import close
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -75,22 +76,6 @@ def write_csv(rows: list[dict], folder: str, name: str = "book.csv") -> str:
 
 def open_rows(rows: list[dict], folder: str, name: str = "book.csv") -> Book:
     return open_book(write_csv(rows, folder, name))
-
-
-def close(a, b, where: str = "") -> None:
-    """Equal up to float summation order: dicts key for key, lists item by item."""
-    if isinstance(a, dict):
-        assert isinstance(b, dict) and set(a) == set(b), f"{where}: {a!r} != {b!r}"
-        for k in a:
-            close(a[k], b[k], f"{where}.{k}")
-    elif isinstance(a, list):
-        assert isinstance(b, list) and len(a) == len(b), f"{where}: lengths differ"
-        for i, (x, y) in enumerate(zip(a, b)):
-            close(x, y, f"{where}[{i}]")
-    elif isinstance(a, float) and isinstance(b, float):
-        assert math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-6), f"{where}: {a} != {b}"
-    else:
-        assert a == b, f"{where}: {a!r} != {b!r}"
 
 
 def is_rate(x) -> bool:

@@ -3,7 +3,6 @@ file, atomically; `open_store` gives the same cubes, metrics and load report as 
 data, read-only and sealed; the app runs on it (`-- --db` / MONITOR_DB)."""
 from __future__ import annotations
 
-import math
 import os
 import subprocess
 import sys
@@ -12,6 +11,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
+from helpers import close
 
 from monitor import records
 from monitor.alerts import evaluate
@@ -23,22 +23,6 @@ from monitor.rules import load_rules
 from monitor.store import RULES_SAMPLE, build_store, is_store, open_store
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def close(a, b, where: str = "") -> None:
-    """Equal up to float summation order: dicts key for key, lists item by item."""
-    if isinstance(a, dict):
-        assert isinstance(b, dict) and set(a) == set(b), f"{where}: {a!r} != {b!r}"
-        for k in a:
-            close(a[k], b[k], f"{where}.{k}")
-    elif isinstance(a, list):
-        assert isinstance(b, list) and len(a) == len(b), f"{where}: lengths differ"
-        for i, (x, y) in enumerate(zip(a, b)):
-            close(x, y, f"{where}[{i}]")
-    elif isinstance(a, float) and isinstance(b, float):
-        assert math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-6), f"{where}: {a} != {b}"
-    else:
-        assert a == b, f"{where}: {a!r} != {b!r}"
 
 
 def frame(con, table: str) -> pd.DataFrame:
