@@ -63,6 +63,9 @@ for lv in levels:
 # up is bad for rates and the overdue amount; the size of the book is neither good nor bad
 UP_IS_BAD = {"exposure": False}
 
+# a card's label wraps instead of ending in "…": "M1+ Overdue rate · Warn" is wider than a card
+st.html("<style>[class*='st-key-overview_kpi_'] [data-testid='stMetricLabel'] * "
+        "{white-space: normal !important; overflow: visible !important; text-overflow: clip !important;}</style>")
 for i, (col, k) in enumerate(zip(st.columns(len(cards)), cards)):
     sev = card_severity.get(k.key)
     if sev:  # the card turns amber (warn) or red (critical) when one of its rules breaches
